@@ -1,0 +1,155 @@
+using MathNet.Numerics.Distributions;
+using MathNet.Numerics.LinearAlgebra;
+using NeuralNet.Kernels;
+using System.Numerics.Tensors;
+
+namespace NeuralNet.Layers;
+
+/// <summary>
+/// The affine layer of the lecture: z = W h + b for every sample, with W of shape outputs × inputs and b of
+/// shape outputs × 1. On a batch (one sample per row) that is Z = X Wᵀ + 1 bᵀ.
+/// </summary>
+/// <remarks>
+/// Backward, per the lecture's algorithm: ∇b = Σₙ g (summed over the batch), ∇W = gᵀ h, ∂J/∂h = g W.
+/// All three products run on the library's dense kernel; buffers are sized on the first batch and reused.
+/// </remarks>
+public sealed class Dense : ILayer
+{
+    private readonly int _seed;
+    private readonly Parameter _weights;
+    private readonly Parameter _bias;
+    private bool _initialized;
+    private Matrix<float>? _input;
+    private Matrix<float>? _output;
+    private Matrix<float>? _inputGradient;
+
+    /// <summary>Creates a dense layer whose initialisation is chosen by <see cref="WeightInitialization.Auto"/>.</summary>
+    /// <param name="inputs">The number of inputs (columns of the incoming batch); at least 1.</param>
+    /// <param name="outputs">The number of outputs (units); at least 1.</param>
+    /// <param name="seed">Seed of the initial weights; the same seed gives the same weights. Random when null.</param>
+    public Dense(int inputs, int outputs, int? seed = null)
+        : this(inputs, outputs, WeightInitialization.Auto, seed)
+    {
+    }
+
+    /// <summary>Creates a dense layer with the given weight initialisation.</summary>
+    /// <param name="inputs">The number of inputs (columns of the incoming batch); at least 1.</param>
+    /// <param name="outputs">The number of outputs (units); at least 1.</param>
+    /// <param name="initialization">How the initial weights are drawn.</param>
+    /// <param name="seed">Seed of the initial weights; the same seed gives the same weights. Random when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="inputs"/> or <paramref name="outputs"/> is less than 1.</exception>
+    public Dense(int inputs, int outputs, WeightInitialization initialization, int? seed = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputs, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(outputs, 1);
+        if (!Enum.IsDefined(initialization))
+            throw new ArgumentOutOfRangeException(nameof(initialization), initialization, "Unknown weight initialisation.");
+        Inputs = inputs;
+        Outputs = outputs;
+        Initialization = initialization;
+        _seed = seed ?? Random.Shared.Next();
+        _weights = new Parameter("weights", Matrix<float>.Build.Dense(outputs, inputs), isWeight: true);
+        _bias = new Parameter("bias", Matrix<float>.Build.Dense(outputs, 1), isWeight: false);
+        if (initialization != WeightInitialization.Auto) Initialize(initialization);
+    }
+
+    /// <summary>The number of inputs.</summary>
+    public int Inputs { get; }
+
+    /// <summary>The number of outputs.</summary>
+    public int Outputs { get; }
+
+    /// <summary>The initialisation asked for at construction.</summary>
+    public WeightInitialization Initialization { get; }
+
+    /// <summary>W, outputs × inputs, exactly the lecture's W.</summary>
+    public Parameter Weights { get { EnsureInitialized(); return _weights; } }
+
+    /// <summary>b, outputs × 1.</summary>
+    public Parameter Bias { get { EnsureInitialized(); return _bias; } }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<Parameter> Parameters => [Weights, Bias];
+
+    /// <inheritdoc/>
+    public Matrix<float> Forward(Matrix<float> input)
+    {
+        _input = CheckInput(input);
+        _output = Shapes.Reuse(_output, input.RowCount, Outputs);
+        DenseProducts.Forward(_input, Weights.Value, _bias.Value, _output);
+        return _output;
+    }
+
+    /// <inheritdoc/>
+    public Matrix<float> Backward(Matrix<float> outputGradient)
+    {
+        ArgumentNullException.ThrowIfNull(outputGradient);
+        if (_input is null || _output is null) throw new InvalidOperationException("Dense.Backward was called before Forward.");
+        Shapes.RequireSame(outputGradient, _output, nameof(outputGradient));
+        Matrix<float> g = Shapes.Dense(outputGradient);
+
+        // ∇b = g summed over the batch: column j of g (column-major) is output j for every sample.
+        float[] gs = g.AsColumnMajorArray(), db = _bias.Gradient.AsColumnMajorArray();
+        int n = g.RowCount;
+        for (int j = 0; j < Outputs; j++) db[j] = TensorPrimitives.Sum(gs.AsSpan(j * n, n));
+
+        DenseProducts.WeightGradient(g, _input, _weights.Gradient);
+        _inputGradient = Shapes.Reuse(_inputGradient, n, Inputs);
+        DenseProducts.InputGradient(g, _weights.Value, _inputGradient);
+        return _inputGradient;
+    }
+
+    /// <inheritdoc/>
+    public Matrix<float> Predict(Matrix<float> input)
+    {
+        Matrix<float> x = CheckInput(input);
+        var output = Matrix<float>.Build.Dense(x.RowCount, Outputs);
+        DenseProducts.Forward(x, Weights.Value, _bias.Value, output);
+        return output;
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"Dense({Inputs} → {Outputs})";
+
+    /// <summary>
+    /// Resolves <see cref="WeightInitialization.Auto"/> once the next layer is known (called by <see cref="Mlp"/>);
+    /// does nothing if the weights were already drawn or read.
+    /// </summary>
+    internal void InitializeFor(ILayer? next)
+    {
+        if (_initialized) return;
+        Initialize(next is ReLU or Softplus ? WeightInitialization.He : WeightInitialization.Glorot);
+    }
+
+    private void EnsureInitialized()
+    {
+        if (!_initialized) Initialize(WeightInitialization.Glorot);
+    }
+
+    private void Initialize(WeightInitialization initialization)
+    {
+        var random = new Random(_seed);
+        float[] w = _weights.Value.AsColumnMajorArray();
+        if (initialization == WeightInitialization.He)
+        {
+            double std = Math.Sqrt(2.0 / Inputs);
+            for (int k = 0; k < w.Length; k++) w[k] = (float)Normal.Sample(random, 0.0, std);
+        }
+        else
+        {
+            double limit = Math.Sqrt(6.0 / (Inputs + Outputs));
+            for (int k = 0; k < w.Length; k++) w[k] = (float)ContinuousUniform.Sample(random, -limit, limit);
+        }
+        _initialized = true;
+    }
+
+    private Matrix<float> CheckInput(Matrix<float> input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        Shapes.RequireRows(input, nameof(input));
+        if (input.ColumnCount != Inputs)
+            throw new ArgumentException(
+                $"{this} expects {Inputs} input columns but the batch has {input.ColumnCount} ({Shapes.Describe(input)}).", nameof(input));
+        return Shapes.Dense(input);
+    }
+}

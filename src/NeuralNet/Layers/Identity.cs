@@ -1,0 +1,13 @@
+namespace NeuralNet.Layers;
+
+/// <summary>The linear output unit: g(z) = z; g'(z) = 1. Pair it with <see cref="Losses.MeanSquaredErrorLoss"/> for regression.</summary>
+public sealed class Identity : ActivationLayer
+{
+    /// <inheritdoc/>
+    protected override void Activate(ReadOnlySpan<float> z, Span<float> h) => z.CopyTo(h);
+
+    /// <inheritdoc/>
+    protected override void Derivative(ReadOnlySpan<float> z, ReadOnlySpan<float> h,
+        ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
+        => outputGradient.CopyTo(inputGradient);
+}

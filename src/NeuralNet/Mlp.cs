@@ -1,0 +1,184 @@
+using MathNet.Numerics.LinearAlgebra;
+using NeuralNet.Layers;
+using NeuralNet.Losses;
+
+namespace NeuralNet;
+
+/// <summary>
+/// A multilayer perceptron: the lecture's chain h⁽⁰⁾ = x, h⁽ᵏ⁾ = g(W⁽ᵏ⁾ h⁽ᵏ⁻¹⁾ + b⁽ᵏ⁾), as a list of layers.
+/// Batches are matrices with one sample per row.
+/// </summary>
+/// <example>
+/// <code>
+/// var model = new Mlp(new Dense(2, 8, seed: 1), new Tanh(), new Dense(8, 1, seed: 2), new Sigmoid());
+/// var optimizer = new Sgd(learningRate: 0.5f, momentum: 0.9f);
+/// float loss = model.ComputeGradients(inputs, targets, new BinaryCrossEntropyLoss());
+/// optimizer.Step(model.Parameters);
+/// Matrix&lt;float&gt; probabilities = model.Predict(inputs);
+/// </code>
+/// </example>
+/// <remarks>
+/// <see cref="Predict(Matrix{float})"/> is safe to call from many threads at once. <see cref="Forward"/>,
+/// <see cref="Backward"/> and <see cref="ComputeGradients"/> keep per-batch state in the layers and must
+/// not run concurrently on one model.
+/// </remarks>
+public sealed partial class Mlp
+{
+    private readonly ILayer[] _layers;
+    private readonly Parameter[] _parameters;
+    private ILoss? _fusedFor;
+    private FusedOutputLoss? _fused;
+    private Matrix<float>? _lossGradient;
+
+    /// <summary>Creates a network from its layers, in order from input to output.</summary>
+    /// <param name="layers">At least one layer. Consecutive <see cref="Dense"/> layers must agree on their widths.</param>
+    /// <exception cref="ArgumentException">No layers, a null layer, a layer used twice, or widths that don't chain.</exception>
+    public Mlp(params ILayer[] layers)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        if (layers.Length == 0) throw new ArgumentException("A network needs at least one layer.", nameof(layers));
+        for (int k = 0; k < layers.Length; k++)
+        {
+            if (layers[k] is null) throw new ArgumentException($"Layer {k} is null.", nameof(layers));
+            if (Array.IndexOf(layers, layers[k]) != k)
+                throw new ArgumentException($"Layer {k} ({layers[k]}) is the same instance as layer {Array.IndexOf(layers, layers[k])}; each layer keeps its own state.", nameof(layers));
+        }
+        _layers = (ILayer[])layers.Clone();
+
+        int? width = null;
+        for (int k = 0; k < _layers.Length; k++)
+        {
+            if (_layers[k] is not Dense dense) continue;
+            if (width is { } w && dense.Inputs != w)
+                throw new ArgumentException(
+                    $"Layer {k} ({dense}) expects {dense.Inputs} inputs but the layers before it produce {w}.", nameof(layers));
+            InputCount ??= dense.Inputs;
+            width = dense.Outputs;
+            dense.InitializeFor(k + 1 < _layers.Length ? _layers[k + 1] : null);
+        }
+        OutputCount = width;
+        _parameters = _layers.SelectMany(layer => layer.Parameters).ToArray();
+    }
+
+    /// <summary>The layers, from input to output.</summary>
+    public IReadOnlyList<ILayer> Layers => _layers;
+
+    /// <summary>Every layer's parameters, in layer order (for each Dense layer: weights, then bias).</summary>
+    public IReadOnlyList<Parameter> Parameters => _parameters;
+
+    /// <summary>The input width the first <see cref="Dense"/> layer expects, or null if the network has none.</summary>
+    public int? InputCount { get; }
+
+    /// <summary>The output width of the last <see cref="Dense"/> layer, or null if the network has none.</summary>
+    public int? OutputCount { get; }
+
+    /// <summary>Training forward pass: runs every layer, each keeping what <see cref="Backward"/> needs.</summary>
+    /// <param name="input">A batch, N × inputs, finite values.</param>
+    /// <returns>The output batch. It belongs to the network and is overwritten by the next call.</returns>
+    /// <exception cref="ArgumentException">The batch is empty, has the wrong width, or holds NaN or ∞.</exception>
+    public Matrix<float> Forward(Matrix<float> input)
+    {
+        CheckInput(input);
+        return ForwardThrough(input, _layers.Length);
+    }
+
+    /// <summary>
+    /// Backward pass for the last <see cref="Forward"/>, the lecture's algorithm: from ∂J/∂output, layer by layer in
+    /// reverse, it sets every <see cref="Parameter.Gradient"/> (overwriting, not accumulating) and returns ∂J/∂input.
+    /// </summary>
+    /// <param name="outputGradient">∂J/∂output, the shape of the last output.</param>
+    /// <returns>∂J/∂input. It belongs to the network and is overwritten by the next call.</returns>
+    /// <exception cref="ArgumentException">The gradient's shape differs from the last output's.</exception>
+    /// <exception cref="InvalidOperationException">No forward pass came before.</exception>
+    public Matrix<float> Backward(Matrix<float> outputGradient)
+    {
+        ArgumentNullException.ThrowIfNull(outputGradient);
+        return BackwardFrom(outputGradient, _layers.Length);
+    }
+
+    /// <summary>
+    /// One training step's worth of work: forward, loss and backward. Sets every <see cref="Parameter.Gradient"/>
+    /// (overwriting) and returns the data loss L (without weight decay, which the optimizer applies).
+    /// </summary>
+    /// <remarks>
+    /// A <see cref="Softmax"/> output with <see cref="CrossEntropyLoss"/>, or a <see cref="Sigmoid"/> output with
+    /// <see cref="BinaryCrossEntropyLoss"/>, is fused: the loss is computed from the logits and the gradient at the
+    /// logits is exactly (ŷ − y)/N, so logits of ±1000 still give finite numbers.
+    /// </remarks>
+    /// <param name="input">A batch, N × inputs, finite values.</param>
+    /// <param name="target">The targets, N × outputs.</param>
+    /// <param name="loss">The loss to minimise.</param>
+    /// <returns>The loss of the batch, averaged over its N rows.</returns>
+    /// <exception cref="ArgumentException">Empty batch, wrong widths, mismatched row counts, non-finite values, or targets the loss rejects.</exception>
+    public float ComputeGradients(Matrix<float> input, Matrix<float> target, ILoss loss)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        CheckInput(input);
+        ArgumentNullException.ThrowIfNull(target);
+        if (target.RowCount != input.RowCount)
+            throw new ArgumentException($"The target has {target.RowCount} rows but the input has {input.RowCount}.", nameof(target));
+        if (OutputCount is { } outputs && target.ColumnCount != outputs)
+            throw new ArgumentException($"The target has {target.ColumnCount} columns but the network has {outputs} outputs.", nameof(target));
+
+        if (!ReferenceEquals(_fusedFor, loss))
+        {
+            _fused = FusedOutputLoss.For(_layers[^1], loss);
+            _fusedFor = loss;
+        }
+
+        if (_fused is not null)
+        {
+            // Stop before the output unit: the fused loss takes the logits and returns ∂L/∂z.
+            Matrix<float> logits = ForwardThrough(input, _layers.Length - 1);
+            _lossGradient = Shapes.Reuse(_lossGradient, logits.RowCount, logits.ColumnCount);
+            float fusedLoss = _fused.LossAndGradient(logits, target, _lossGradient);
+            BackwardFrom(_lossGradient, _layers.Length - 1);
+            return fusedLoss;
+        }
+
+        Matrix<float> prediction = ForwardThrough(input, _layers.Length);
+        float value = loss.Loss(prediction, target);
+        _lossGradient = Shapes.Reuse(_lossGradient, prediction.RowCount, prediction.ColumnCount);
+        loss.Gradient(prediction, target, _lossGradient);
+        BackwardFrom(_lossGradient, _layers.Length);
+        return value;
+    }
+
+    /// <summary>Inference: the network's output for a batch, in a new matrix. Touches no training state; thread-safe.</summary>
+    /// <param name="input">A batch, N × inputs, finite values.</param>
+    /// <exception cref="ArgumentException">The batch is empty, has the wrong width, or holds NaN or ∞.</exception>
+    public Matrix<float> Predict(Matrix<float> input)
+    {
+        CheckInput(input);
+        Matrix<float> h = input;
+        foreach (ILayer layer in _layers) h = layer.Predict(h);
+        return h;
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"Mlp({string.Join(", ", _layers.Select(layer => layer.ToString()))})";
+
+    private Matrix<float> ForwardThrough(Matrix<float> input, int layerCount)
+    {
+        Matrix<float> h = input;
+        for (int k = 0; k < layerCount; k++) h = _layers[k].Forward(h);
+        return h;
+    }
+
+    private Matrix<float> BackwardFrom(Matrix<float> gradient, int layerCount)
+    {
+        Matrix<float> g = gradient;
+        for (int k = layerCount - 1; k >= 0; k--) g = _layers[k].Backward(g);
+        return g;
+    }
+
+    private void CheckInput(Matrix<float> input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        Shapes.RequireRows(input, nameof(input));
+        if (InputCount is { } inputs && input.ColumnCount != inputs)
+            throw new ArgumentException(
+                $"The network expects {inputs} input columns but the batch has {input.ColumnCount} ({Shapes.Describe(input)}).", nameof(input));
+        Shapes.RequireFinite(input, nameof(input));
+    }
+}

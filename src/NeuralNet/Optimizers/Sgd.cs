@@ -1,0 +1,97 @@
+using System.Numerics.Tensors;
+
+namespace NeuralNet.Optimizers;
+
+/// <summary>
+/// Stochastic gradient descent, θ ← θ − η g, with PyTorch's rules for momentum, Nesterov momentum and weight decay.
+/// </summary>
+/// <remarks>
+/// g = ∇L + λθ for weights (the gradient of the lecture's λΩ(θ) with Ω = ½ Σ W²; biases are not decayed).
+/// With momentum μ: v ← μ v + g (v starts as g), then g ← v, or g ← g + μ v with Nesterov. Velocities are kept
+/// per parameter. Not thread-safe.
+/// </remarks>
+public sealed class Sgd : IOptimizer
+{
+    private readonly Dictionary<Parameter, float[]> _velocity = new(ReferenceEqualityComparer.Instance);
+    private float[] _step = [];
+
+    /// <summary>Creates the optimizer.</summary>
+    /// <param name="learningRate">η, greater than 0 and finite.</param>
+    /// <param name="momentum">μ, in [0, 1); 0 for none.</param>
+    /// <param name="nesterov">Use Nesterov momentum; needs <paramref name="momentum"/> &gt; 0.</param>
+    /// <param name="weightDecay">λ, at least 0 and finite; applies to weights only.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A hyper-parameter is out of range.</exception>
+    /// <exception cref="ArgumentException">Nesterov without momentum.</exception>
+    public Sgd(float learningRate, float momentum = 0f, bool nesterov = false, float weightDecay = 0f)
+    {
+        if (!(learningRate > 0f) || !float.IsFinite(learningRate))
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, $"The learning rate must be greater than 0 and finite, but was {learningRate}.");
+        if (!(momentum >= 0f && momentum < 1f))
+            throw new ArgumentOutOfRangeException(nameof(momentum), momentum, $"Momentum must lie in [0, 1), but was {momentum}.");
+        if (!(weightDecay >= 0f) || !float.IsFinite(weightDecay))
+            throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, $"Weight decay must be at least 0 and finite, but was {weightDecay}.");
+        if (nesterov && momentum == 0f)
+            throw new ArgumentException($"Nesterov momentum needs a momentum greater than 0, but momentum was {momentum}.", nameof(nesterov));
+        LearningRate = learningRate;
+        Momentum = momentum;
+        Nesterov = nesterov;
+        WeightDecay = weightDecay;
+    }
+
+    /// <summary>η. Settable between steps, for learning-rate schedules.</summary>
+    public float LearningRate
+    {
+        get;
+        set
+        {
+            if (!(value > 0f) || !float.IsFinite(value))
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"The learning rate must be greater than 0 and finite, but was {value}.");
+            field = value;
+        }
+    }
+
+    /// <summary>μ.</summary>
+    public float Momentum { get; }
+
+    /// <summary>Whether Nesterov momentum is used.</summary>
+    public bool Nesterov { get; }
+
+    /// <summary>λ.</summary>
+    public float WeightDecay { get; }
+
+    /// <inheritdoc/>
+    public void Step(IReadOnlyList<Parameter> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        foreach (Parameter parameter in parameters)
+        {
+            ArgumentNullException.ThrowIfNull(parameter, nameof(parameters));
+            Span<float> theta = parameter.Value.AsColumnMajorArray();
+            ReadOnlySpan<float> gradient = parameter.Gradient.AsColumnMajorArray();
+            if (_step.Length < theta.Length) _step = new float[theta.Length];
+            Span<float> g = _step.AsSpan(0, theta.Length);
+
+            // g = ∇L + λθ (weights only).
+            if (WeightDecay != 0f && parameter.IsWeight) TensorPrimitives.MultiplyAdd(theta, WeightDecay, gradient, g);
+            else gradient.CopyTo(g);
+
+            if (Momentum != 0f)
+            {
+                if (!_velocity.TryGetValue(parameter, out float[]? velocity))
+                {
+                    // PyTorch starts the buffer at the first gradient: v₁ = g₁.
+                    velocity = g.ToArray();
+                    _velocity.Add(parameter, velocity);
+                }
+                else
+                {
+                    TensorPrimitives.MultiplyAdd(velocity, Momentum, g, velocity); // v ← μ v + g
+                }
+                if (Nesterov) TensorPrimitives.MultiplyAdd(velocity, Momentum, g, g); // g ← g + μ v
+                else velocity.CopyTo(g);
+            }
+
+            TensorPrimitives.MultiplyAdd(g, -LearningRate, theta, theta); // θ ← θ − η g
+        }
+    }
+}
