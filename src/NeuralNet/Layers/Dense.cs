@@ -121,6 +121,14 @@ public sealed class Dense : ILayer
         Initialize(next is ReLU or Softplus ? WeightInitialization.He : WeightInitialization.Glorot);
     }
 
+    /// <summary>Sets W and b to saved values (for <see cref="Mlp.Load(Stream)"/>); initialisation then draws nothing.</summary>
+    internal void Restore(Matrix<float> weights, Matrix<float> bias)
+    {
+        weights.CopyTo(_weights.Value);
+        bias.CopyTo(_bias.Value);
+        _initialized = true;
+    }
+
     private void EnsureInitialized()
     {
         if (!_initialized) Initialize(WeightInitialization.Glorot);
