@@ -20,6 +20,7 @@ internal static class Shapes
 
     internal static void RequireSame(Matrix<float> actual, Matrix<float> expected, string parameterName)
     {
+        ArgumentNullException.ThrowIfNull(actual, parameterName);
         if (actual.RowCount != expected.RowCount || actual.ColumnCount != expected.ColumnCount)
             throw new ArgumentException(
                 $"Expected a {Describe(expected)} matrix but got {Describe(actual)}.", parameterName);

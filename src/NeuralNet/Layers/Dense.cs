@@ -37,11 +37,15 @@ public sealed class Dense : ILayer
     /// <param name="outputs">The number of outputs (units); at least 1.</param>
     /// <param name="initialization">How the initial weights are drawn.</param>
     /// <param name="seed">Seed of the initial weights; the same seed gives the same weights. Random when null.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="inputs"/> or <paramref name="outputs"/> is less than 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="inputs"/> or <paramref name="outputs"/> is less than 1, or W would exceed an array.</exception>
     public Dense(int inputs, int outputs, WeightInitialization initialization, int? seed = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inputs, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(outputs, 1);
+        // Math.NET computes rows × columns in int: a larger W would silently wrap to a wrong size.
+        if ((long)inputs * outputs > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(outputs), outputs,
+                $"A Dense layer of {inputs} × {outputs} = {(long)inputs * outputs} weights is larger than one array holds ({Array.MaxLength}).");
         if (!Enum.IsDefined(initialization))
             throw new ArgumentOutOfRangeException(nameof(initialization), initialization, "Unknown weight initialisation.");
         Inputs = inputs;
