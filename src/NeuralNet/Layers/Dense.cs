@@ -12,6 +12,7 @@ namespace NeuralNet.Layers;
 /// <remarks>
 /// Backward, per the lecture's algorithm: ∇b = Σₙ g (summed over the batch), ∇W = gᵀ h, ∂J/∂h = g W.
 /// All three products run on the library's dense kernel; buffers are sized on the first batch and reused.
+/// Thread safety: <see cref="Predict"/> is safe from many threads at once while the weights don't change; <see cref="Forward"/> and <see cref="Backward"/> keep the batch's state and must not run concurrently, nor alongside an optimizer step.
 /// </remarks>
 public sealed class Dense : ILayer
 {
