@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NeuralNet.Kernels;
 
@@ -21,8 +22,10 @@ internal enum SimdWidth
 /// </summary>
 internal static class Simd
 {
+    // The runtime reports Vector512 as not accelerated on CPUs that run AVX-512 double-pumped (AMD Zen 4), yet
+    // the instructions are there and still pay in the GEMM (32 registers, half the instructions): ask for the ISA.
     private static readonly SimdWidth Hardware =
-        Vector512.IsHardwareAccelerated ? SimdWidth.Vector512 :
+        Vector512.IsHardwareAccelerated || Avx512F.IsSupported ? SimdWidth.Vector512 :
         Vector256.IsHardwareAccelerated ? SimdWidth.Vector256 :
         Vector128.IsHardwareAccelerated ? SimdWidth.Vector128 : SimdWidth.Scalar;
 
@@ -32,10 +35,14 @@ internal static class Simd
     /// <summary>The widest path the hardware accelerates.</summary>
     internal static SimdWidth Supported => Hardware;
 
-    /// <summary>The path kernels on the current thread use: the hardware's, unless a test forced a narrower one.</summary>
-    internal static SimdWidth Width => s_limit is { } limit && limit < Hardware ? limit : Hardware;
+    /// <summary>The path kernels on the current thread use: the hardware's, unless a test forced another.</summary>
+    internal static SimdWidth Width => s_limit ?? Hardware;
 
-    /// <summary>Forces kernels on the current thread to run no wider than <paramref name="limit"/> until disposed.</summary>
+    /// <summary>
+    /// Forces kernels on the current thread onto the <paramref name="limit"/> path until disposed. A path wider than
+    /// the hardware still runs correctly (the runtime emulates the wide vectors with narrower ones), only slowly:
+    /// that is how the Vector512 path is tested on a machine without AVX-512.
+    /// </summary>
     internal static IDisposable Force(SimdWidth limit)
     {
         var previous = s_limit;
