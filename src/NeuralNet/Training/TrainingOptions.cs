@@ -62,10 +62,12 @@ public sealed class TrainingOptions
         if (BatchSize < 1)
             throw new ArgumentException($"{nameof(BatchSize)} must be at least 1, but was {BatchSize}.", nameof(BatchSize));
         if ((ValidationInputs is null) != (ValidationTargets is null))
-            throw new ArgumentException(
-                $"{nameof(ValidationInputs)} and {nameof(ValidationTargets)} go together, but only " +
-                $"{(ValidationInputs is null ? nameof(ValidationTargets) : nameof(ValidationInputs))} was given.",
-                ValidationInputs is null ? nameof(ValidationTargets) : nameof(ValidationInputs));
+        {
+            (string given, string missing) = ValidationInputs is null
+                ? (nameof(ValidationTargets), nameof(ValidationInputs))
+                : (nameof(ValidationInputs), nameof(ValidationTargets));
+            throw new ArgumentException($"{given} was set but {missing} is null; validation needs both.", missing);
+        }
         if (ValidationInputs is not null && ValidationTargets is not null)
         {
             if (ValidationInputs.RowCount == 0)
