@@ -13,4 +13,4 @@ double worst = quantities.Max(q => q.MaxDifference);
 AnsiConsole.MarkupLine($"largest difference: {worst:E2} (float32 library against double formulas)");
 return worst < 1e-5 ? 0 : 1;
 
-static string Format(double[] values) => string.Join(" ", values.Select(v => v.ToString("+0.00000;-0.00000")));
+static string Format(double[] values) => string.Join(" ", values.Select(v => (Math.Abs(v) < 5e-6 ? 0.0 : v).ToString("+0.00000;-0.00000")));

@@ -16,7 +16,7 @@ public static class SineRegressionSample
     public sealed record Options
     {
         /// <summary>Hidden widths, in increasing order.</summary>
-        public int[] Widths { get; init; } = [1, 2, 4, 8, 32];
+        public int[] Widths { get; init; } = [1, 2, 4, 8, 16];
         /// <summary>Epochs per width.</summary>
         public int Epochs { get; init; } = 1500;
         /// <summary>Where the plot goes; null for <see cref="SamplePaths.Output"/>.</summary>
