@@ -88,11 +88,12 @@ public sealed partial class Mlp
     /// </summary>
     /// <param name="outputGradient">∂J/∂output, the shape of the last output.</param>
     /// <returns>∂J/∂input. It belongs to the network and is overwritten by the next call.</returns>
-    /// <exception cref="ArgumentException">The gradient's shape differs from the last output's.</exception>
+    /// <exception cref="ArgumentException">The gradient's shape differs from the last output's, or it holds NaN or ∞.</exception>
     /// <exception cref="InvalidOperationException">No forward pass came before.</exception>
     public Matrix<float> Backward(Matrix<float> outputGradient)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
+        Shapes.RequireFinite(outputGradient, nameof(outputGradient));
         return BackwardFrom(outputGradient, _layers.Length);
     }
 

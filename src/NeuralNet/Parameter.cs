@@ -8,6 +8,7 @@ namespace NeuralNet;
 /// <remarks>
 /// <see cref="Mlp.Backward"/> and <see cref="Mlp.ComputeGradients"/> overwrite <see cref="Gradient"/>; they
 /// never accumulate across calls. Optimizers read the gradient and update <see cref="Value"/> in place.
+/// Not synchronised: an optimizer step writes <see cref="Value"/> and a backward pass writes <see cref="Gradient"/>; read them from another thread only while no training step runs.
 /// </remarks>
 public sealed class Parameter
 {

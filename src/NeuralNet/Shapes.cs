@@ -20,6 +20,7 @@ internal static class Shapes
 
     internal static void RequireSame(Matrix<float> actual, Matrix<float> expected, string parameterName)
     {
+        ArgumentNullException.ThrowIfNull(actual, parameterName);
         if (actual.RowCount != expected.RowCount || actual.ColumnCount != expected.ColumnCount)
             throw new ArgumentException(
                 $"Expected a {Describe(expected)} matrix but got {Describe(actual)}.", parameterName);
@@ -36,14 +37,20 @@ internal static class Shapes
     internal static void RequireFinite(Matrix<float> m, string parameterName)
     {
         float[] values = Dense(m).AsColumnMajorArray();
+        int k = IndexOfNonFinite(values);
+        if (k >= 0)
+            throw new ArgumentException(
+                $"Element [{k % m.RowCount}, {k / m.RowCount}] of the {Describe(m)} matrix is {values[k]}; every value must be finite.",
+                parameterName);
+    }
+
+    /// <summary>The index of the first NaN or ±∞, or −1 when every value is finite.</summary>
+    internal static int IndexOfNonFinite(ReadOnlySpan<float> values)
+    {
         // A vectorised sum is finite whenever every element is (barring overflow); scan only when it is not.
-        if (float.IsFinite(TensorPrimitives.Sum(values))) return;
+        if (float.IsFinite(TensorPrimitives.Sum(values))) return -1;
         for (int k = 0; k < values.Length; k++)
-        {
-            if (!float.IsFinite(values[k]))
-                throw new ArgumentException(
-                    $"Element [{k % m.RowCount}, {k / m.RowCount}] of the {Describe(m)} matrix is {values[k]}; every value must be finite.",
-                    parameterName);
-        }
+            if (!float.IsFinite(values[k])) return k;
+        return -1;
     }
 }

@@ -6,6 +6,7 @@ namespace NeuralNet.Layers;
 /// An element-wise activation h = g(z): the base of the lecture's hidden and output units. A subclass gives
 /// g and its local derivative side by side; this class keeps the batch's z and h and reuses its buffers.
 /// </summary>
+/// <remarks>Thread safety: <see cref="Predict"/> is safe from many threads at once; <see cref="Forward"/> and <see cref="Backward"/> keep the batch's state in the instance and must not run concurrently.</remarks>
 public abstract class ActivationLayer : ILayer
 {
     private Matrix<float>? _input;

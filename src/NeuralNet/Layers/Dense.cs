@@ -12,6 +12,7 @@ namespace NeuralNet.Layers;
 /// <remarks>
 /// Backward, per the lecture's algorithm: ∇b = Σₙ g (summed over the batch), ∇W = gᵀ h, ∂J/∂h = g W.
 /// All three products run on the library's dense kernel; buffers are sized on the first batch and reused.
+/// Thread safety: <see cref="Predict"/> is safe from many threads at once while the weights don't change; <see cref="Forward"/> and <see cref="Backward"/> keep the batch's state and must not run concurrently, nor alongside an optimizer step.
 /// </remarks>
 public sealed class Dense : ILayer
 {
@@ -37,11 +38,15 @@ public sealed class Dense : ILayer
     /// <param name="outputs">The number of outputs (units); at least 1.</param>
     /// <param name="initialization">How the initial weights are drawn.</param>
     /// <param name="seed">Seed of the initial weights; the same seed gives the same weights. Random when null.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="inputs"/> or <paramref name="outputs"/> is less than 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="inputs"/> or <paramref name="outputs"/> is less than 1, or W would exceed an array.</exception>
     public Dense(int inputs, int outputs, WeightInitialization initialization, int? seed = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inputs, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(outputs, 1);
+        // Math.NET computes rows × columns in int: a larger W would silently wrap to a wrong size.
+        if ((long)inputs * outputs > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(outputs), outputs,
+                $"A Dense layer of {inputs} × {outputs} = {(long)inputs * outputs} weights is larger than one array holds ({Array.MaxLength}).");
         if (!Enum.IsDefined(initialization))
             throw new ArgumentOutOfRangeException(nameof(initialization), initialization, "Unknown weight initialisation.");
         Inputs = inputs;
@@ -119,6 +124,14 @@ public sealed class Dense : ILayer
     {
         if (_initialized) return;
         Initialize(next is ReLU or Softplus ? WeightInitialization.He : WeightInitialization.Glorot);
+    }
+
+    /// <summary>Sets W and b to saved values (for <see cref="Mlp.Load(Stream)"/>); initialisation then draws nothing.</summary>
+    internal void Restore(Matrix<float> weights, Matrix<float> bias)
+    {
+        weights.CopyTo(_weights.Value);
+        bias.CopyTo(_bias.Value);
+        _initialized = true;
     }
 
     private void EnsureInitialized()

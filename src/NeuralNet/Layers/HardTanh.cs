@@ -5,6 +5,7 @@ using NeuralNet.Kernels;
 namespace NeuralNet.Layers;
 
 /// <summary>Hard tanh: g(z) = max(−1, min(1, z)); g'(z) = 1 inside (−1, 1), else 0.</summary>
+/// <remarks>Thread safety: as every <see cref="ActivationLayer"/>, Predict from many threads, Forward and Backward from one.</remarks>
 public sealed class HardTanh : ActivationLayer
 {
     /// <inheritdoc/>

@@ -5,6 +5,7 @@ using NeuralNet.Kernels;
 namespace NeuralNet.Layers;
 
 /// <summary>Rectified linear unit: g(z) = max(0, z); g'(z) = 1 if z &gt; 0, else 0 (0 at z = 0, as the lecture says).</summary>
+/// <remarks>Thread safety: as every <see cref="ActivationLayer"/>, Predict from many threads, Forward and Backward from one.</remarks>
 public sealed class ReLU : ActivationLayer
 {
     /// <inheritdoc/>

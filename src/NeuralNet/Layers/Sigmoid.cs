@@ -6,7 +6,9 @@ namespace NeuralNet.Layers;
 
 /// <summary>Logistic sigmoid: g(z) = σ(z) = 1 / (1 + e⁻ᶻ); g'(z) = σ(z)(1 − σ(z)).</summary>
 /// <remarks>As an output unit, pair it with <see cref="Losses.BinaryCrossEntropyLoss"/>: <see cref="Mlp.ComputeGradients"/>
-/// then fuses the two, which avoids the saturation the lecture warns of.</remarks>
+/// then fuses the two, which avoids the saturation the lecture warns of.
+/// Thread safety: as every <see cref="ActivationLayer"/>, Predict from many threads, Forward and Backward from one.
+/// </remarks>
 public sealed class Sigmoid : ActivationLayer
 {
     /// <inheritdoc/>

@@ -8,7 +8,9 @@ namespace NeuralNet.Layers;
 /// Backward: ∂J/∂zᵢ = ŷᵢ (∂J/∂ŷᵢ − Σⱼ ∂J/∂ŷⱼ ŷⱼ).
 /// </summary>
 /// <remarks>Pair it with <see cref="Losses.CrossEntropyLoss"/>: <see cref="Mlp.ComputeGradients"/> then fuses the two
-/// into the lecture's gradient (ŷ − y)/N at z, computed from the logits.</remarks>
+/// into the lecture's gradient (ŷ − y)/N at z, computed from the logits.
+/// Thread safety: <see cref="Predict"/> is safe from many threads at once; <see cref="Forward"/> and <see cref="Backward"/> keep the batch's state and must not run concurrently.
+/// </remarks>
 public sealed class Softmax : ILayer
 {
     private Matrix<float>? _output;

@@ -4,7 +4,9 @@ using NeuralNet.Kernels;
 namespace NeuralNet.Layers;
 
 /// <summary>Softplus, a smooth ReLU: g(z) = log(1 + eᶻ); g'(z) = σ(z).</summary>
-/// <remarks>Computed as max(z, 0) + log(1 + e^−|z|), which neither overflows nor loses the result for large |z|.</remarks>
+/// <remarks>Computed as max(z, 0) + log(1 + e^−|z|), which neither overflows nor loses the result for large |z|.
+/// Thread safety: as every <see cref="ActivationLayer"/>, Predict from many threads, Forward and Backward from one.
+/// </remarks>
 public sealed class Softplus : ActivationLayer
 {
     /// <inheritdoc/>

@@ -5,6 +5,7 @@ using NeuralNet.Kernels;
 namespace NeuralNet.Layers;
 
 /// <summary>Hyperbolic tangent: g(z) = tanh(z); g'(z) = 1 − tanh²(z).</summary>
+/// <remarks>Thread safety: as every <see cref="ActivationLayer"/>, Predict from many threads, Forward and Backward from one.</remarks>
 public sealed class Tanh : ActivationLayer
 {
     /// <inheritdoc/>

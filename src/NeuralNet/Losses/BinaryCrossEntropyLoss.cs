@@ -9,6 +9,7 @@ namespace NeuralNet.Losses;
 /// <remarks>
 /// After a <see cref="Layers.Sigmoid"/> output, <see cref="Mlp.ComputeGradients"/> fuses the two: the loss comes from
 /// the logits stably and the gradient at the logits is exactly (ŷ − y)/N, which does not vanish when σ saturates.
+/// Stateless and thread-safe.
 /// </remarks>
 public sealed class BinaryCrossEntropyLoss : ILoss
 {

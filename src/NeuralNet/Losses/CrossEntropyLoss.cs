@@ -9,6 +9,7 @@ namespace NeuralNet.Losses;
 /// <remarks>
 /// After a <see cref="Layers.Softmax"/> output, <see cref="Mlp.ComputeGradients"/> fuses the two: the loss comes
 /// from the logits by log-sum-exp and the gradient at the logits is exactly (ŷ − y)/N, the lecture's result.
+/// Stateless and thread-safe.
 /// </remarks>
 public sealed class CrossEntropyLoss : ILoss
 {

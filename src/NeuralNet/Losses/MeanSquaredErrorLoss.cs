@@ -7,6 +7,7 @@ namespace NeuralNet.Losses;
 /// Mean squared error with the lecture's one half: L = (1/(2N)) Σₙ ‖y − ŷ‖²; ∂L/∂ŷ = (ŷ − y)/N.
 /// The loss of a linear (<see cref="Layers.Identity"/>) output for regression.
 /// </summary>
+/// <remarks>Stateless and thread-safe.</remarks>
 public sealed class MeanSquaredErrorLoss : ILoss
 {
     /// <inheritdoc/>

@@ -1,0 +1,214 @@
+using System.Reflection;
+using Google.Protobuf;
+using NeuralNet.Layers;
+using NeuralNet.Onnx.Protobuf;
+
+namespace NeuralNet.Onnx;
+
+/// <summary>
+/// Writes an <see cref="Mlp"/> as an ONNX model (opset 13), so that ONNX Runtime — or anything else that runs
+/// ONNX — gives the same answers as <see cref="Mlp.Predict"/>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The graph has one input, <c>input</c> (float32, [batch, inputs]), and one output, <c>output</c> (float32,
+/// [batch, outputs]); the batch dimension is the symbol <c>batch</c>, so any batch size runs. A network without
+/// a <see cref="Dense"/> layer has no fixed width: its feature dimension is the symbol <c>features</c>.
+/// </para>
+/// <para>
+/// Layers map one to one: <see cref="Dense"/> → <c>Gemm</c> (transB = 1, so W keeps the lecture's
+/// outputs × inputs layout, and b is C of shape [outputs]); <see cref="ReLU"/> → <c>Relu</c>;
+/// <see cref="Sigmoid"/> → <c>Sigmoid</c>; <see cref="Tanh"/> → <c>Tanh</c>; <see cref="Softplus"/> →
+/// <c>Softplus</c>; <see cref="HardTanh"/> → <c>Clip</c>(−1, 1); <see cref="Softmax"/> → <c>Softmax</c>(axis = −1);
+/// <see cref="Identity"/> → nothing (a network of nothing but identities becomes one <c>Identity</c> node).
+/// </para>
+/// </remarks>
+/// <example>
+/// <code>
+/// OnnxExporter.Export(model, "model.onnx");
+/// using var session = new InferenceSession("model.onnx");   // Microsoft.ML.OnnxRuntime
+/// </code>
+/// </example>
+public static class OnnxExporter
+{
+    /// <summary>The name of the graph's input, float32 [batch, inputs].</summary>
+    public const string InputName = "input";
+
+    /// <summary>The name of the graph's output, float32 [batch, outputs].</summary>
+    public const string OutputName = "output";
+
+    /// <summary>The producer name written into every exported model.</summary>
+    public const string ProducerName = "NeuralNet";
+
+    /// <summary>The ONNX operator set the exported graph uses.</summary>
+    public const int OpsetVersion = 13;
+
+    // IR version 7 is the one that introduced opset 13: the oldest runtime that runs the graph can read the file.
+    private const long IrVersion = 7;
+
+    /// <summary>Writes <paramref name="model"/> to <paramref name="destination"/> as an ONNX model.</summary>
+    /// <param name="model">The network to export.</param>
+    /// <param name="destination">A writable stream; the model is written at its current position, and it is left open.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="destination"/> is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// The stream is not writable, or a layer has no ONNX equivalent (the message names the layer and its index);
+    /// nothing is written then.
+    /// </exception>
+    public static void Export(Mlp model, Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(destination);
+        if (!destination.CanWrite) throw new ArgumentException("The destination stream is not writable.", nameof(destination));
+        ModelProto proto = ToOnnx(model);
+        proto.WriteTo(destination);
+        destination.Flush();
+    }
+
+    /// <summary>Writes <paramref name="model"/> to the file <paramref name="path"/> as an ONNX model, replacing any file there.</summary>
+    /// <param name="model">The network to export.</param>
+    /// <param name="path">The file to write, conventionally ending in <c>.onnx</c>.</param>
+    /// <remarks>The model is written to a temporary file beside the target and then renamed over it, so a failure
+    /// part-way never leaves a truncated model behind.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="path"/> is empty, or a layer has no ONNX equivalent (the message names the layer and its index).
+    /// </exception>
+    public static void Export(Mlp model, string path)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ModelProto proto = ToOnnx(model);
+        string fullPath = Path.GetFullPath(path);
+        string temporary = fullPath + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        try
+        {
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+            {
+                proto.WriteTo(file);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, fullPath, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+        }
+    }
+
+    /// <summary>Builds the ONNX model of <paramref name="model"/>: the graph, its weights and its metadata.</summary>
+    internal static ModelProto ToOnnx(Mlp model)
+    {
+        var graph = new GraphProto { Name = "NeuralNet.Mlp", DocString = model.ToString() };
+        string current = InputName;
+        for (int k = 0; k < model.Layers.Count; k++)
+        {
+            ILayer layer = model.Layers[k];
+            string output = $"layer{k}";
+            NodeProto? node = layer switch
+            {
+                Dense dense => Gemm(graph, dense, k, current, output),
+                ReLU => Node("Relu", current, output),
+                Sigmoid => Node("Sigmoid", current, output),
+                Tanh => Node("Tanh", current, output),
+                Softplus => Node("Softplus", current, output),
+                HardTanh => Clip(graph, current, output),
+                Softmax => Node("Softmax", current, output, IntAttribute("axis", -1)),
+                Identity => null,
+                _ => throw Unsupported(layer, k),
+            };
+            if (node is null) continue;
+            node.Name = $"layer{k}_{node.OpType}";
+            graph.Node.Add(node);
+            current = output;
+        }
+
+        // The last node writes the graph's output; with no node at all (only identities), an Identity node does.
+        if (graph.Node.Count == 0) graph.Node.Add(Node("Identity", InputName, OutputName));
+        else graph.Node[^1].Output[0] = OutputName;
+
+        graph.Input.Add(FloatMatrix(InputName, model.InputCount));
+        graph.Output.Add(FloatMatrix(OutputName, model.OutputCount));
+
+        return new ModelProto
+        {
+            IrVersion = IrVersion,
+            ProducerName = ProducerName,
+            ProducerVersion = LibraryVersion(),
+            DocString = $"{model} exported by NeuralNet. Input '{InputName}' [batch, inputs], output '{OutputName}' [batch, outputs].",
+            Graph = graph,
+            OpsetImport = { new OperatorSetIdProto { Domain = "", Version = OpsetVersion } },
+        };
+    }
+
+    /// <summary>Z = X Wᵀ + b: Gemm with transB = 1 takes W as the lecture writes it, outputs × inputs.</summary>
+    private static NodeProto Gemm(GraphProto graph, Dense dense, int index, string input, string output)
+    {
+        string weights = $"layer{index}.weights", bias = $"layer{index}.bias";
+        graph.Initializer.Add(OnnxTensors.RowMajor(weights, dense.Weights.Value));
+        graph.Initializer.Add(OnnxTensors.Vector(bias, dense.Bias.Value.AsColumnMajorArray()));
+        return Node("Gemm", [input, weights, bias], output,
+            FloatAttribute("alpha", 1f), FloatAttribute("beta", 1f), IntAttribute("transA", 0), IntAttribute("transB", 1));
+    }
+
+    /// <summary>HardTanh = Clip(z, −1, 1). Since opset 11 Clip takes its bounds as scalar inputs, not attributes.</summary>
+    private static NodeProto Clip(GraphProto graph, string input, string output)
+    {
+        const string min = "hardtanh.min", max = "hardtanh.max";
+        if (!graph.Initializer.Any(tensor => tensor.Name == min))
+        {
+            graph.Initializer.Add(OnnxTensors.Scalar(min, -1f));
+            graph.Initializer.Add(OnnxTensors.Scalar(max, 1f));
+        }
+        return Node("Clip", [input, min, max], output);
+    }
+
+    private static NodeProto Node(string opType, string input, string output, params AttributeProto[] attributes)
+        => Node(opType, [input], output, attributes);
+
+    private static NodeProto Node(string opType, string[] inputs, string output, params AttributeProto[] attributes)
+    {
+        var node = new NodeProto { OpType = opType, Output = { output } };
+        node.Input.AddRange(inputs);
+        node.Attribute.AddRange(attributes);
+        return node;
+    }
+
+    private static AttributeProto IntAttribute(string name, long value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+
+    private static AttributeProto FloatAttribute(string name, float value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
+
+    /// <summary>A float32 [batch, width] value; a width the network does not fix is the symbol "features".</summary>
+    private static ValueInfoProto FloatMatrix(string name, int? width)
+    {
+        var shape = new TensorShapeProto();
+        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "batch" });
+        shape.Dim.Add(width is { } w
+            ? new TensorShapeProto.Types.Dimension { DimValue = w }
+            : new TensorShapeProto.Types.Dimension { DimParam = "features" });
+        return new ValueInfoProto
+        {
+            Name = name,
+            Type = new TypeProto
+            {
+                TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape },
+            },
+        };
+    }
+
+    private static ArgumentException Unsupported(ILayer layer, int index) => new(
+        $"Layer {index} ({layer.GetType().FullName}: {layer}) has no ONNX equivalent. The exporter supports Dense, ReLU, " +
+        "Sigmoid, Tanh, Softplus, HardTanh, Softmax and Identity.", "model");
+
+    /// <summary>The NeuralNet version, without the source-revision suffix the SDK may append after '+'.</summary>
+    private static string LibraryVersion()
+    {
+        Assembly assembly = typeof(Mlp).Assembly;
+        string? version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            ?? assembly.GetName().Version?.ToString();
+        if (version is null) return "unknown";
+        int plus = version.IndexOf('+', StringComparison.Ordinal);
+        return plus < 0 ? version : version[..plus];
+    }
+}

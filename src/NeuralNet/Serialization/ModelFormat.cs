@@ -1,0 +1,31 @@
+using System.Security.Cryptography;
+
+namespace NeuralNet.Serialization;
+
+/// <summary>
+/// The constants of the model file format, version 1. <c>docs/model-format.md</c> describes it byte by byte:
+/// magic, version, layer records, float32 little-endian parameters, SHA-256 of everything before it.
+/// </summary>
+internal static class ModelFormat
+{
+    /// <summary>"\x89NNMLP\r\n": a non-ASCII first byte and a CR LF pair, as in PNG, so text-mode transfers show up.</summary>
+    internal static ReadOnlySpan<byte> Magic => [0x89, (byte)'N', (byte)'N', (byte)'M', (byte)'L', (byte)'P', (byte)'\r', (byte)'\n'];
+
+    /// <summary>The version this library writes; it reads every version from 1 up to this one.</summary>
+    internal const uint Version = 1;
+
+    /// <summary>More layers than this is taken as a corrupt header, not a model.</summary>
+    internal const int MaxLayers = 1 << 16;
+
+    /// <summary>The checksum that ends the file: SHA-256 of every byte before it.</summary>
+    internal static readonly HashAlgorithmName Checksum = HashAlgorithmName.SHA256;
+
+    /// <summary>The length of <see cref="Checksum"/> in bytes.</summary>
+    internal const int ChecksumLength = 32;
+
+    /// <summary>The largest parameter matrix a .NET array holds: larger shapes are rejected, never allocated.</summary>
+    internal static long MaxParameterCount => Array.MaxLength;
+
+    /// <summary>Bytes of one parameter: float32.</summary>
+    internal const int BytesPerValue = sizeof(float);
+}
