@@ -1,0 +1,16 @@
+namespace NeuralNet.Training;
+
+/// <summary>What one epoch of <see cref="Mlp.Fit"/> achieved.</summary>
+/// <param name="Epoch">The epoch number, from 1.</param>
+/// <param name="TrainingLoss">The mean data loss over the epoch's training samples (each batch weighted by its size).</param>
+/// <param name="ValidationLoss">The loss on the validation data after the epoch, or null without validation data.</param>
+/// <param name="ValidationAccuracy">
+/// The fraction of validation samples classified correctly (argmax, or ŷ &gt; 0.5 for one output), or null without
+/// validation data or when the loss is not a classification loss.
+/// </param>
+/// <param name="Elapsed">Wall-clock time of the epoch, validation included.</param>
+public sealed record EpochResult(int Epoch, float TrainingLoss, float? ValidationLoss, float? ValidationAccuracy, TimeSpan Elapsed)
+{
+    /// <summary>The learning rate the epoch trained with, when the optimizer exposes one.</summary>
+    public float? LearningRate { get; init; }
+}

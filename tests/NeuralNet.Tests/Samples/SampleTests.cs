@@ -1,0 +1,87 @@
+using NeuralNet.Data;
+using NeuralNet.Samples;
+
+namespace NeuralNet.Tests.Samples;
+
+/// <summary>Each sample's core routine on a reduced budget: CI proves the samples work without minutes of training.</summary>
+public sealed class SampleTests : IDisposable
+{
+    private readonly string _output = Directory.CreateTempSubdirectory("sample-tests").FullName;
+
+    public void Dispose() => Directory.Delete(_output, recursive: true);
+
+    [Fact]
+    public void LectureMlp_library_matches_the_lectures_formulas_for_every_value_and_gradient()
+    {
+        var quantities = LectureMlpSample.Run();
+        quantities.Should().HaveCount(10);
+        foreach (var q in quantities) q.MaxDifference.Should().BeLessThan(1e-6, q.Name);
+        // Some ReLU units are off, so some gradients are exactly zero: the check covers g′ = 0 as well as g′ = 1.
+        quantities.Single(q => q.Name.StartsWith("∂J/∂b(i)")).Lecture.Should().Contain(0.0).And.Contain(v => v != 0.0);
+    }
+
+    [Fact]
+    public void Digits_trains_evaluates_plots_and_saves_on_a_small_budget()
+    {
+        var result = DigitsSample.Run(new DigitsSample.Options { Epochs = 3, Hidden = 32, OutputDirectory = _output });
+        result.TestAccuracy.Should().BeGreaterThan(0.7f); // 3 epochs of a 32-unit net; chance is 0.1
+        result.Confusion.Cast<int>().Sum().Should().Be(result.TestCount);
+        File.ReadAllBytes(result.PlotPath)[..4].Should().Equal(0x89, (byte)'P', (byte)'N', (byte)'G');
+        new FileInfo(result.ModelPath).Length.Should().BeGreaterThan(4 * (64 * 32 + 32 * 10));
+        Mlp.Load(result.ModelPath).Parameters.Sum(p => p.Count).Should().Be(64 * 32 + 32 + 32 * 10 + 10);
+    }
+
+    [Fact]
+    public void SineRegression_error_falls_as_the_width_grows()
+    {
+        var (fits, plot) = SineRegressionSample.Run(new SineRegressionSample.Options { Widths = [1, 16], Epochs = 150, OutputDirectory = _output });
+        fits[1].TestMse.Should().BeLessThan(fits[0].TestMse / 3);
+        File.Exists(plot).Should().BeTrue();
+    }
+
+    [Fact]
+    public void SigmoidSaturation_cross_entropy_learns_and_mse_stalls()
+    {
+        var (ce, mse, plot) = SigmoidSaturationSample.Run(new SigmoidSaturationSample.Options { Epochs = 30, OutputDirectory = _output });
+        ce.Accuracy.Should().Be(1f);
+        ce.Curve[^1].Should().BeLessThan(ce.Curve[0] / 10);
+        mse.Accuracy.Should().Be(0f);
+        mse.Curve[^1].Should().BeGreaterThan(mse.Curve[0] * 0.95f);
+        File.Exists(plot).Should().BeTrue();
+    }
+
+    [Fact]
+    public void Mnist_says_which_command_fetches_missing_files()
+    {
+        MnistSample.Run(new MnistSample.Options { Directory = _output }).Should().BeNull();
+        MnistSample.MissingFilesMessage(_output).Should().Contain("scripts/fetch-mnist.sh");
+    }
+
+    [Fact]
+    public void Mnist_trains_on_small_IDX_files_and_reports_throughput()
+    {
+        // 300 training and 100 test "images" of 28 × 28 whose class k lights row 2k.
+        var random = new Random(1);
+        (byte[] Images, byte[] Labels) Make(int count)
+        {
+            var images = new byte[count * 784];
+            var labels = new byte[count];
+            for (int i = 0; i < count; i++)
+            {
+                labels[i] = (byte)(i % 10);
+                for (int c = 0; c < 28; c++) images[i * 784 + 2 * labels[i] * 28 + c] = (byte)random.Next(128, 256);
+            }
+            return (images, labels);
+        }
+        foreach (var (prefix, count) in new[] { ("train", 300), ("t10k", 100) })
+        {
+            var (images, labels) = Make(count);
+            File.WriteAllBytes(Path.Combine(_output, $"{prefix}-images-idx3-ubyte"), Data.IdxTests.Idx([count, 28, 28], images));
+            File.WriteAllBytes(Path.Combine(_output, $"{prefix}-labels-idx1-ubyte.gz"), Data.IdxTests.Gzip(Data.IdxTests.Idx([count], labels)));
+        }
+        var result = MnistSample.Run(new MnistSample.Options { Directory = _output, Epochs = 3, Hidden = 16, BatchSize = 32, OutputDirectory = _output })!;
+        result.TrainCount.Should().Be(300);
+        result.TestAccuracy.Should().BeGreaterThan(0.5f); // chance is 0.1
+        result.SamplesPerSecond.Should().BePositive();
+    }
+}
