@@ -23,7 +23,10 @@ public sealed partial class Mlp
     /// <param name="cancellationToken">Checked between batches; cancelling leaves the model with the weights of the last completed step.</param>
     /// <returns>One <see cref="EpochResult"/> per epoch trained.</returns>
     /// <exception cref="ArgumentException">Bad shapes, empty or non-finite data, or inconsistent options (the message names them).</exception>
-    /// <exception cref="TrainingDivergedException">A loss or the weights became NaN or ∞; the model keeps its last finite weights.</exception>
+    /// <exception cref="TrainingDivergedException">
+    /// A loss or the weights became NaN or ∞. The model keeps the last weights whose loss was finite (those before the
+    /// step that led to the non-finite loss, or before the step that made the weights non-finite).
+    /// </exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public TrainingHistory Fit(Matrix<float> inputs, Matrix<float> targets, ILoss loss, IOptimizer optimizer,
                                TrainingOptions options, IProgress<EpochResult>? progress = null,
@@ -53,6 +56,7 @@ public sealed partial class Mlp
         float bestLoss = float.PositiveInfinity;
         int? bestEpoch = null;
         bool stoppedEarly = false;
+        int stepsTaken = 0;
         var epochs = new List<EpochResult>(options.Epochs);
 
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
@@ -69,8 +73,14 @@ public sealed partial class Mlp
                 var (x, y) = batches.Batch(b);
                 float batchLoss = ComputeGradients(x, y, loss);
                 if (!float.IsFinite(batchLoss))
+                {
+                    // The last step gave finite weights but a non-finite loss: go back to the weights before it,
+                    // the last ones whose loss was finite.
+                    if (stepsTaken > 0) beforeStep.Restore();
                     throw new TrainingDivergedException(epoch, b + 1, batchLoss, $"the loss is {batchLoss}");
+                }
                 beforeStep.Take();
+                stepsTaken++;
                 optimizer.Step(_parameters);
                 if (!ParameterSnapshot.AllFinite(_parameters))
                 {

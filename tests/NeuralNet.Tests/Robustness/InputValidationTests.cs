@@ -2,6 +2,7 @@ using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Layers;
 using NeuralNet.Losses;
 using NeuralNet.Optimizers;
+using NeuralNet.Training;
 
 namespace NeuralNet.Tests.Robustness;
 
@@ -33,6 +34,9 @@ public sealed class InputValidationTests
         net.Forward(M(2, 3));
         return net;
     }
+
+    private static TrainingHistory Fit(TrainingOptions options) =>
+        Net().Fit(M(2, 3), OneHot, new CrossEntropyLoss(), new Sgd(0.1f), options);
 
     private static readonly Matrix<float> OneHot = Matrix<float>.Build.DenseOfArray(new float[,] { { 1, 0 }, { 0, 1 } });
 
@@ -116,6 +120,29 @@ public sealed class InputValidationTests
         new("Parameter: null value", () => new Parameter("w", null!, true), typeof(ArgumentNullException), "value", "*"),
         new("Parameter: empty value", () => new Parameter("w", M(0, 3), true), typeof(ArgumentException), "value", "*'w' is empty (0 × 3)*"),
         new("Parameter: sparse value", () => new Parameter("w", Matrix<float>.Build.Sparse(2, 2), true), typeof(ArgumentException), "value", "*dense*Sparse*"),
+
+        // Mlp.Fit and its options
+        new("Fit: epochs 0", () => Fit(new TrainingOptions { Epochs = 0 }), typeof(ArgumentException), "Epochs", "*Epochs*at least 1*was 0*"),
+        new("Fit: batch size 0", () => Fit(new TrainingOptions { BatchSize = 0 }), typeof(ArgumentException), "BatchSize", "*BatchSize*at least 1*was 0*"),
+        new("Fit: negative batch size", () => Fit(new TrainingOptions { BatchSize = -4 }), typeof(ArgumentException), "BatchSize", "*was -4*"),
+        new("Fit: patience 0", () => Fit(new TrainingOptions { EarlyStoppingPatience = 0, ValidationInputs = M(2, 3), ValidationTargets = OneHot }), typeof(ArgumentException), "EarlyStoppingPatience", "*was 0*"),
+        new("Fit: validation inputs without targets", () => Fit(new TrainingOptions { ValidationInputs = M(2, 3) }), typeof(ArgumentException), "ValidationTargets", "*ValidationInputs was set*ValidationTargets is null*"),
+        new("Fit: NaN validation input", () => Fit(new TrainingOptions { ValidationInputs = With(M(2, 3), 1, 1, float.NaN), ValidationTargets = OneHot }), typeof(ArgumentException), "input", "*[1, 1]*NaN*"),
+        new("Fit: NaN training input", () => Net().Fit(With(M(2, 3), 0, 2, float.NaN), OneHot, new CrossEntropyLoss(), new Sgd(0.1f), new TrainingOptions()), typeof(ArgumentException), "input", "*[0, 2]*NaN*"),
+        new("Fit: target rows", () => Net().Fit(M(2, 3), M(3, 2), new MeanSquaredErrorLoss(), new Sgd(0.1f), new TrainingOptions()), typeof(ArgumentException), "targets", "*3 rows*inputs have 2*"),
+        new("Fit: target columns", () => Net().Fit(M(2, 3), M(2, 7), new MeanSquaredErrorLoss(), new Sgd(0.1f), new TrainingOptions()), typeof(ArgumentException), "targets", "*7 columns*2 outputs*"),
+        new("Fit: null options", () => Net().Fit(M(2, 3), OneHot, new CrossEntropyLoss(), new Sgd(0.1f), null!), typeof(ArgumentNullException), "options", "*"),
+
+        // Adam and AdamW
+        new("Adam: negative learning rate", () => new Adam(learningRate: -1e-3f), typeof(ArgumentOutOfRangeException), "learningRate", "*was -0.001*"),
+        new("Adam: beta1 of 1", () => new Adam(beta1: 1f), typeof(ArgumentOutOfRangeException), "beta1", "*[0, 1)*was 1*"),
+        new("Adam: negative beta2", () => new Adam(beta2: -0.1f), typeof(ArgumentOutOfRangeException), "beta2", "*was -0.1*"),
+        new("Adam: epsilon 0", () => new Adam(epsilon: 0f), typeof(ArgumentOutOfRangeException), "epsilon", "*was 0*"),
+        new("AdamW: negative weight decay", () => new AdamW(weightDecay: -0.01f), typeof(ArgumentOutOfRangeException), "weightDecay", "*was -0.01*"),
+
+        // Metrics
+        new("Accuracy: label counts differ", () => Metrics.Accuracy([0, 1], [0]), typeof(ArgumentException), "predicted", "*2 predicted labels*1 actual*"),
+        new("Confusion matrix: label out of range", () => Metrics.ConfusionMatrix([0, 4], [0, 1], 3), typeof(ArgumentOutOfRangeException), "actual", "*Actual label 1 is 4*0 … 2*"),
 
         // Save and Load arguments
         new("Save: null stream", () => Net().Save((Stream)null!), typeof(ArgumentNullException), "stream", "*"),
