@@ -10,7 +10,7 @@ namespace NeuralNet.Kernels;
 internal static unsafe class Gemm
 {
     private const int KC = 256;
-    private const int MC = 128;   // a multiple of every MR (32, 16, 8, 2)
+    private const int MC = 128;  // a multiple of every MR (32, 16, 8, 2)
     private const int NC = 1020;  // a multiple of NR
     private const int NR = MicroKernel.NR;
 

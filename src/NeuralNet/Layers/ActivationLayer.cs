@@ -6,7 +6,7 @@ namespace NeuralNet.Layers;
 /// An element-wise activation h = g(z): the base of the lecture's hidden and output units. A subclass gives
 /// g and its local derivative side by side; this class keeps the batch's z and h and reuses its buffers.
 /// </summary>
-public abstract class ActivationLayer : ILayer
+public abstract class ActivationLayer : ILayer, IPredictInto
 {
     private Matrix<float>? _input;
     private Matrix<float>? _output;
@@ -59,6 +59,11 @@ public abstract class ActivationLayer : ILayer
         Activate(Shapes.Dense(input).AsColumnMajorArray(), output.AsColumnMajorArray());
         return output;
     }
+
+    int IPredictInto.OutputColumns(int inputColumns) => inputColumns;
+
+    void IPredictInto.Predict(Matrix<float> input, Matrix<float> output) =>
+        Activate(Shapes.Dense(input).AsColumnMajorArray(), output.AsColumnMajorArray());
 
     /// <inheritdoc/>
     public override string ToString() => GetType().Name;

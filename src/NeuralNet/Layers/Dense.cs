@@ -13,7 +13,7 @@ namespace NeuralNet.Layers;
 /// Backward, per the lecture's algorithm: ∇b = Σₙ g (summed over the batch), ∇W = gᵀ h, ∂J/∂h = g W.
 /// All three products run on the library's dense kernel; buffers are sized on the first batch and reused.
 /// </remarks>
-public sealed class Dense : ILayer
+public sealed class Dense : ILayer, IPredictInto
 {
     private readonly int _seed;
     private readonly Parameter _weights;
@@ -107,6 +107,11 @@ public sealed class Dense : ILayer
         DenseProducts.Forward(x, Weights.Value, _bias.Value, output);
         return output;
     }
+
+    int IPredictInto.OutputColumns(int inputColumns) => Outputs;
+
+    void IPredictInto.Predict(Matrix<float> input, Matrix<float> output) =>
+        DenseProducts.Forward(CheckInput(input), Weights.Value, _bias.Value, output);
 
     /// <inheritdoc/>
     public override string ToString() => $"Dense({Inputs} → {Outputs})";

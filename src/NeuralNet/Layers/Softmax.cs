@@ -9,11 +9,12 @@ namespace NeuralNet.Layers;
 /// </summary>
 /// <remarks>Pair it with <see cref="Losses.CrossEntropyLoss"/>: <see cref="Mlp.ComputeGradients"/> then fuses the two
 /// into the lecture's gradient (ŷ − y)/N at z, computed from the logits.</remarks>
-public sealed class Softmax : ILayer
+public sealed class Softmax : ILayer, IPredictInto
 {
     private Matrix<float>? _output;
     private Matrix<float>? _inputGradient;
     private float[] _rowScratch = [];
+    [ThreadStatic] private static float[]? s_predictScratch;
 
     /// <inheritdoc/>
     public IReadOnlyList<Parameter> Parameters => [];
@@ -64,6 +65,17 @@ public sealed class Softmax : ILayer
         var output = Matrix<float>.Build.Dense(input.RowCount, input.ColumnCount);
         Rows(Shapes.Dense(input), output, new float[2 * input.RowCount]);
         return output;
+    }
+
+    int IPredictInto.OutputColumns(int inputColumns) => inputColumns;
+
+    void IPredictInto.Predict(Matrix<float> input, Matrix<float> output)
+    {
+        // Per-thread scratch: Predict runs on many threads at once.
+        float[] scratch = s_predictScratch ?? [];
+        EnsureScratch(ref scratch, 2 * input.RowCount);
+        s_predictScratch = scratch;
+        Rows(Shapes.Dense(input), output, scratch);
     }
 
     /// <inheritdoc/>

@@ -63,8 +63,10 @@ public sealed class Sgd : IOptimizer
     public void Step(IReadOnlyList<Parameter> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        foreach (Parameter parameter in parameters)
+        // An index loop: foreach over the interface would allocate an enumerator on every step.
+        for (int index = 0; index < parameters.Count; index++)
         {
+            Parameter parameter = parameters[index];
             ArgumentNullException.ThrowIfNull(parameter, nameof(parameters));
             Span<float> theta = parameter.Value.AsColumnMajorArray();
             ReadOnlySpan<float> gradient = parameter.Gradient.AsColumnMajorArray();
