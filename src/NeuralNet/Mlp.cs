@@ -97,7 +97,7 @@ public sealed partial class Mlp
     public Matrix<float> Backward(Matrix<float> outputGradient)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
-        return BackwardFrom(outputGradient, _layers.Length);
+        return BackwardFrom(outputGradient, _layers.Length, inputGradient: true)!;
     }
 
     /// <summary>
@@ -136,7 +136,7 @@ public sealed partial class Mlp
             Matrix<float> logits = ForwardThrough(input, _layers.Length - 1);
             _lossGradient = Shapes.Reuse(_lossGradient, logits.RowCount, logits.ColumnCount);
             float fusedLoss = _fused.LossAndGradient(logits, target, _lossGradient);
-            BackwardFrom(_lossGradient, _layers.Length - 1);
+            BackwardFrom(_lossGradient, _layers.Length - 1, inputGradient: false);
             return fusedLoss;
         }
 
@@ -144,7 +144,7 @@ public sealed partial class Mlp
         float value = loss.Loss(prediction, target);
         _lossGradient = Shapes.Reuse(_lossGradient, prediction.RowCount, prediction.ColumnCount);
         loss.Gradient(prediction, target, _lossGradient);
-        BackwardFrom(_lossGradient, _layers.Length);
+        BackwardFrom(_lossGradient, _layers.Length, inputGradient: false);
         return value;
     }
 
@@ -209,11 +209,14 @@ public sealed partial class Mlp
         return h;
     }
 
-    private Matrix<float> BackwardFrom(Matrix<float> gradient, int layerCount)
+    /// <summary>Backward through the first <paramref name="layerCount"/> layers; without ∂J/∂input unless asked for.</summary>
+    private Matrix<float>? BackwardFrom(Matrix<float> gradient, int layerCount, bool inputGradient)
     {
         Matrix<float> g = gradient;
-        for (int k = layerCount - 1; k >= 0; k--) g = _layers[k].Backward(g);
-        return g;
+        for (int k = layerCount - 1; k > 0; k--) g = _layers[k].Backward(g);
+        return layerCount == 0 ? g
+            : _layers[0] is Dense first ? first.Backward(g, inputGradient)
+            : _layers[0].Backward(g);
     }
 
     private void CheckInput(Matrix<float> input)

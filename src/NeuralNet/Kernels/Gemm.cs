@@ -23,6 +23,11 @@ internal static unsafe class Gemm
         if (problem.M <= 0 || problem.N <= 0) return;
         // A thin C (fewer rows than a tile) wastes most of every tile: compute Cᵀ = Bᵀ Aᵀ instead.
         if (problem.M < RowsPerTile(problem.Width) && problem.N > problem.M) problem = problem.Transpose();
+        if (Gemv.Applies(problem))
+        {
+            Gemv.Run(problem);
+            return;
+        }
 
         long work = (long)problem.M * problem.N * Math.Max(problem.K, 1);
         int parts = work >= ParallelThreshold ? Math.Min(threads, GemmThreads.Count) : 1;

@@ -81,7 +81,13 @@ public sealed class Dense : ILayer, IPredictInto
     }
 
     /// <inheritdoc/>
-    public Matrix<float> Backward(Matrix<float> outputGradient)
+    public Matrix<float> Backward(Matrix<float> outputGradient) => Backward(outputGradient, inputGradient: true)!;
+
+    /// <summary>
+    /// Backward, optionally without ∂J/∂input: the first layer of a network sets its parameters' gradients only, which
+    /// saves the largest of its three products (called by <see cref="Mlp"/>).
+    /// </summary>
+    internal Matrix<float>? Backward(Matrix<float> outputGradient, bool inputGradient)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
         if (_input is null || _output is null) throw new InvalidOperationException("Dense.Backward was called before Forward.");
@@ -94,6 +100,7 @@ public sealed class Dense : ILayer, IPredictInto
         for (int j = 0; j < Outputs; j++) db[j] = TensorPrimitives.Sum(gs.AsSpan(j * n, n));
 
         DenseProducts.WeightGradient(g, _input, _weights.Gradient);
+        if (!inputGradient) return null;
         _inputGradient = Shapes.Reuse(_inputGradient, n, Inputs);
         DenseProducts.InputGradient(g, _weights.Value, _inputGradient);
         return _inputGradient;
