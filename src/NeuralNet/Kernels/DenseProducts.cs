@@ -17,6 +17,8 @@ internal static unsafe class DenseProducts
     /// <param name="z">Result, n × outputs; overwritten.</param>
     internal static void Forward(Matrix<float> x, Matrix<float> w, Matrix<float> b, Matrix<float> z)
     {
+        RequireShapes(x.ColumnCount == w.ColumnCount && b.RowCount == w.RowCount && b.ColumnCount == 1
+            && z.RowCount == x.RowCount && z.ColumnCount == w.RowCount, "z = x wᵀ + b", x, w, b, z);
         fixed (float* xs = x.AsColumnMajorArray(), ws = w.AsColumnMajorArray(), bs = b.AsColumnMajorArray(), zs = z.AsColumnMajorArray())
         {
             Run(StridedMatrix.ColumnMajor(xs, x.RowCount), StridedMatrix.ColumnMajor(ws, w.RowCount).Transpose(),
@@ -31,6 +33,8 @@ internal static unsafe class DenseProducts
     /// <param name="accumulate">Add to <paramref name="dw"/> instead of overwriting it.</param>
     internal static void WeightGradient(Matrix<float> g, Matrix<float> h, Matrix<float> dw, bool accumulate = false)
     {
+        RequireShapes(g.RowCount == h.RowCount && dw.RowCount == g.ColumnCount && dw.ColumnCount == h.ColumnCount,
+            "∇W = gᵀ h", g, h, dw);
         fixed (float* gs = g.AsColumnMajorArray(), hs = h.AsColumnMajorArray(), dws = dw.AsColumnMajorArray())
         {
             Run(StridedMatrix.ColumnMajor(gs, g.RowCount).Transpose(), StridedMatrix.ColumnMajor(hs, h.RowCount),
@@ -45,10 +49,25 @@ internal static unsafe class DenseProducts
     /// <param name="accumulate">Add to <paramref name="dx"/> instead of overwriting it.</param>
     internal static void InputGradient(Matrix<float> g, Matrix<float> w, Matrix<float> dx, bool accumulate = false)
     {
+        RequireShapes(g.ColumnCount == w.RowCount && dx.RowCount == g.RowCount && dx.ColumnCount == w.ColumnCount,
+            "∇x = g w", g, w, dx);
         fixed (float* gs = g.AsColumnMajorArray(), ws = w.AsColumnMajorArray(), dxs = dx.AsColumnMajorArray())
         {
             Run(StridedMatrix.ColumnMajor(gs, g.RowCount), StridedMatrix.ColumnMajor(ws, w.RowCount),
                 StridedMatrix.ColumnMajor(dxs, dx.RowCount), dx.RowCount, dx.ColumnCount, g.ColumnCount, accumulate, bias: null);
+        }
+    }
+
+    /// <summary>The kernel writes through raw pointers: wrong shapes or non-dense storage must never reach it.</summary>
+    private static void RequireShapes(bool shapesAgree, string product, params ReadOnlySpan<Matrix<float>> matrices)
+    {
+        bool dense = true;
+        foreach (Matrix<float> m in matrices) dense &= m.AsColumnMajorArray() is not null;
+        if (!shapesAgree || !dense)
+        {
+            var shapes = new string[matrices.Length];
+            for (int i = 0; i < matrices.Length; i++) shapes[i] = $"{Shapes.Describe(matrices[i])} {matrices[i].GetType().Name}";
+            throw new ArgumentException($"The product {product} needs dense matrices of agreeing shapes, but got {string.Join(", ", shapes)}.");
         }
     }
 

@@ -116,6 +116,17 @@ public class DenseProductsTests
             Forward(width).Should().Equal(scalar, $"{width} must agree with the scalar path");
     }
 
+    [Fact]
+    public void Shapes_that_do_not_agree_are_rejected_before_the_kernel_runs()
+    {
+        var (x, w, b) = (TestData.Uniform(4, 3, 1), TestData.Uniform(2, 3, 2), TestData.Uniform(2, 1, 3));
+        ((Action)(() => DenseProducts.Forward(x, w, b, Matrix<float>.Build.Dense(4, 3)))).Should().Throw<ArgumentException>().WithMessage("*4 × 3*");
+        ((Action)(() => DenseProducts.Forward(x, TestData.Uniform(2, 5, 4), b, Matrix<float>.Build.Dense(4, 2)))).Should().Throw<ArgumentException>();
+        ((Action)(() => DenseProducts.WeightGradient(TestData.Uniform(5, 2, 5), x, Matrix<float>.Build.Dense(2, 3)))).Should().Throw<ArgumentException>();
+        ((Action)(() => DenseProducts.InputGradient(TestData.Uniform(4, 2, 6), w, Matrix<float>.Build.Dense(4, 2)))).Should().Throw<ArgumentException>();
+        ((Action)(() => DenseProducts.InputGradient(TestData.Uniform(4, 2, 6), w, Matrix<float>.Build.Sparse(4, 3)))).Should().Throw<ArgumentException>();
+    }
+
     private static Matrix<double> D(Matrix<float> m) => m.Map(v => (double)v);
     private static Matrix<double> Abs(Matrix<float> m) => m.Map(v => (double)Math.Abs(v));
 }
