@@ -1,10 +1,12 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace NeuralNet.Kernels;
 
 /// <summary>
 /// The one-column case of the GEMM, c = [c] + A b + bias, with A column-major: one sample through a Dense layer.
-/// Packing would copy all of A to use it once, so A is streamed from where it lies, eight vectors of rows at a time.
+/// Packing would copy all of A to use it once, so A is streamed column by column, in memory order, which the
+/// hardware prefetchers follow; c (one column, a few KB) stays in L1 while it accumulates.
 /// </summary>
 /// <remarks>Each element is the same FMA chain over p as in <see cref="MicroKernel"/>, so the bits match the GEMM's.</remarks>
 internal static unsafe class Gemv
@@ -16,9 +18,9 @@ internal static unsafe class Gemv
     {
         switch (p.Width)
         {
-            case SimdWidth.Vector512: Run<Vector512Ops, System.Runtime.Intrinsics.Vector512<float>>(p); break;
-            case SimdWidth.Vector256: Run<Vector256Ops, System.Runtime.Intrinsics.Vector256<float>>(p); break;
-            case SimdWidth.Vector128: Run<Vector128Ops, System.Runtime.Intrinsics.Vector128<float>>(p); break;
+            case SimdWidth.Vector512: Run<Vector512Ops, Vector512<float>>(p); break;
+            case SimdWidth.Vector256: Run<Vector256Ops, Vector256<float>>(p); break;
+            case SimdWidth.Vector128: Run<Vector128Ops, Vector128<float>>(p); break;
             default: Run<ScalarOps, float>(p); break;
         }
     }
@@ -27,42 +29,38 @@ internal static unsafe class Gemv
     private static void Run<TOps, TVector>(in GemmProblem p)
         where TOps : struct, IVectorOps<TVector> where TVector : struct
     {
-        int v = TOps.Count, i = 0;
+        int v = TOps.Count, vectorRows = p.M - p.M % v;
         float* a = p.A.Data, b = p.B.Data, c = p.C.Data;
         nint lda = p.A.ColumnStride, ldb = p.B.RowStride;
-        for (; i + 8 * v <= p.M; i += 8 * v)
+        for (int i = 0; i < vectorRows; i += v) TOps.Store(c + i, Initial<TOps, TVector>(p, i));
+        for (int i = vectorRows; i < p.M; i++) c[i] = Initial<ScalarOps, float>(p, i);
+
+        // Four columns per sweep: each element of c is loaded and stored once per four FMAs (a sweep per column would
+        // be bound by the stores), and the four columns are four sequential streams for the prefetchers.
+        int k = 0;
+        for (; k + 4 <= p.K; k += 4)
         {
-            TVector x0 = Initial<TOps, TVector>(p, i), x1 = Initial<TOps, TVector>(p, i + v),
-                x2 = Initial<TOps, TVector>(p, i + 2 * v), x3 = Initial<TOps, TVector>(p, i + 3 * v),
-                x4 = Initial<TOps, TVector>(p, i + 4 * v), x5 = Initial<TOps, TVector>(p, i + 5 * v),
-                x6 = Initial<TOps, TVector>(p, i + 6 * v), x7 = Initial<TOps, TVector>(p, i + 7 * v);
-            float* column = a + i;
-            for (int k = 0; k < p.K; k++, column += lda)
+            float* a0 = a + k * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+            float b0 = b[k * ldb], b1 = b[(k + 1) * ldb], b2 = b[(k + 2) * ldb], b3 = b[(k + 3) * ldb];
+            TVector s0 = TOps.Broadcast(b0), s1 = TOps.Broadcast(b1), s2 = TOps.Broadcast(b2), s3 = TOps.Broadcast(b3);
+            for (int i = 0; i < vectorRows; i += v)
             {
-                TVector s = TOps.Broadcast(b[k * ldb]);
-                x0 = TOps.MultiplyAdd(TOps.Load(column), s, x0);
-                x1 = TOps.MultiplyAdd(TOps.Load(column + v), s, x1);
-                x2 = TOps.MultiplyAdd(TOps.Load(column + 2 * v), s, x2);
-                x3 = TOps.MultiplyAdd(TOps.Load(column + 3 * v), s, x3);
-                x4 = TOps.MultiplyAdd(TOps.Load(column + 4 * v), s, x4);
-                x5 = TOps.MultiplyAdd(TOps.Load(column + 5 * v), s, x5);
-                x6 = TOps.MultiplyAdd(TOps.Load(column + 6 * v), s, x6);
-                x7 = TOps.MultiplyAdd(TOps.Load(column + 7 * v), s, x7);
+                TVector x = TOps.MultiplyAdd(TOps.Load(a0 + i), s0, TOps.Load(c + i));
+                x = TOps.MultiplyAdd(TOps.Load(a1 + i), s1, x);
+                x = TOps.MultiplyAdd(TOps.Load(a2 + i), s2, x);
+                TOps.Store(c + i, TOps.MultiplyAdd(TOps.Load(a3 + i), s3, x));
             }
-            TOps.Store(c + i, x0); TOps.Store(c + i + v, x1); TOps.Store(c + i + 2 * v, x2); TOps.Store(c + i + 3 * v, x3);
-            TOps.Store(c + i + 4 * v, x4); TOps.Store(c + i + 5 * v, x5); TOps.Store(c + i + 6 * v, x6); TOps.Store(c + i + 7 * v, x7);
+            for (int i = vectorRows; i < p.M; i++)
+                c[i] = MathF.FusedMultiplyAdd(a3[i], b3, MathF.FusedMultiplyAdd(a2[i], b2,
+                    MathF.FusedMultiplyAdd(a1[i], b1, MathF.FusedMultiplyAdd(a0[i], b0, c[i]))));
         }
-        for (; i + v <= p.M; i += v)
+        for (; k < p.K; k++)
         {
-            TVector x = Initial<TOps, TVector>(p, i);
-            for (int k = 0; k < p.K; k++) x = TOps.MultiplyAdd(TOps.Load(a + i + k * lda), TOps.Broadcast(b[k * ldb]), x);
-            TOps.Store(c + i, x);
-        }
-        for (; i < p.M; i++)
-        {
-            float x = Initial<ScalarOps, float>(p, i);
-            for (int k = 0; k < p.K; k++) x = MathF.FusedMultiplyAdd(a[i + k * lda], b[k * ldb], x);
-            c[i] = x;
+            float* column = a + k * lda;
+            float bk = b[k * ldb];
+            TVector s = TOps.Broadcast(bk);
+            for (int i = 0; i < vectorRows; i += v) TOps.Store(c + i, TOps.MultiplyAdd(TOps.Load(column + i), s, TOps.Load(c + i)));
+            for (int i = vectorRows; i < p.M; i++) c[i] = MathF.FusedMultiplyAdd(column[i], bk, c[i]);
         }
     }
 
