@@ -70,6 +70,12 @@ public sealed class Sgd : IOptimizer
             ArgumentNullException.ThrowIfNull(parameter, nameof(parameters));
             Span<float> theta = parameter.Value.AsColumnMajorArray();
             ReadOnlySpan<float> gradient = parameter.Gradient.AsColumnMajorArray();
+            if (Momentum == 0f && (WeightDecay == 0f || !parameter.IsWeight))
+            {
+                // Plain SGD: θ ← θ − η ∇L in one pass over memory, the same arithmetic as the general path below.
+                TensorPrimitives.MultiplyAdd(gradient, -LearningRate, theta, theta);
+                continue;
+            }
             if (_step.Length < theta.Length) _step = new float[theta.Length];
             Span<float> g = _step.AsSpan(0, theta.Length);
 
