@@ -36,19 +36,27 @@ internal static unsafe class Gemm
             RunSerial(problem);
             return;
         }
-        // Split C into whole tiles along its longer side: each part owns its outputs and sums every k itself.
         Span<GemmProblem> split = stackalloc GemmProblem[parts];
+        GemmThreads.Run(split[..Split(problem, split)]);
+    }
+
+    /// <summary>
+    /// Cuts C into at most <c>parts.Length</c> blocks of whole tiles along its longer side; returns how many. Each part
+    /// owns its outputs and sums every k itself, so the result cannot depend on how many parts there are.
+    /// </summary>
+    internal static int Split(in GemmProblem problem, Span<GemmProblem> parts)
+    {
         bool byColumns = problem.N >= problem.M;
         int length = byColumns ? problem.N : problem.M, unit = byColumns ? NR : RowsPerTile(problem.Width);
-        int chunk = (length + parts - 1) / parts;
+        int chunk = (length + parts.Length - 1) / parts.Length;
         chunk = (chunk + unit - 1) / unit * unit;
         int count = 0;
         for (int start = 0; start < length; start += chunk)
         {
             int size = Math.Min(chunk, length - start);
-            split[count++] = byColumns ? problem.Columns(start, size) : problem.Rows(start, size);
+            parts[count++] = byColumns ? problem.Columns(start, size) : problem.Rows(start, size);
         }
-        GemmThreads.Run(split[..count]);
+        return count;
     }
 
     /// <summary>Rows of a micro-kernel tile at the given width.</summary>
