@@ -21,10 +21,11 @@ public unsafe class GemmSplitTests
         Array.Fill(pieces, float.NaN);
         fixed (float* pa = a, pb = b, pbias = bias, pw = whole, pp = pieces)
         {
+            float* sa = pa, sb = pb, sbias = pbias;   // fixed locals cannot be captured; copies of the pointers can
             GemmProblem Problem(float* c) => new()
             {
-                A = StridedMatrix.ColumnMajor(pa, m), B = StridedMatrix.ColumnMajor(pb, k), C = StridedMatrix.ColumnMajor(c, m),
-                M = m, N = n, K = k, ColumnBias = pbias, Width = Simd.Width,
+                A = StridedMatrix.ColumnMajor(sa, m), B = StridedMatrix.ColumnMajor(sb, k), C = StridedMatrix.ColumnMajor(c, m),
+                M = m, N = n, K = k, ColumnBias = sbias, Width = Simd.Width,
             };
             Gemm.RunSerial(Problem(pw));
             Span<GemmProblem> split = new GemmProblem[parts];
