@@ -7,7 +7,7 @@ namespace NeuralNet.Onnx;
 
 /// <summary>
 /// Writes an <see cref="Mlp"/> as an ONNX model (opset 13), so that ONNX Runtime — or anything else that runs
-/// ONNX — gives the same answers as <see cref="Mlp.Predict"/>.
+/// ONNX — gives the same answers as <see cref="Mlp.Predict(MathNet.Numerics.LinearAlgebra.Matrix{float})"/>.
 /// </summary>
 /// <remarks>
 /// <para>

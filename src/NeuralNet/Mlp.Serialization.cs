@@ -1,3 +1,4 @@
+using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Serialization;
 
 namespace NeuralNet;
@@ -10,7 +11,7 @@ public sealed partial class Mlp
     /// </summary>
     /// <remarks>
     /// The model is checked before the first byte is written. Save may run while other threads call
-    /// <see cref="Predict"/>, but not while the parameters change (training, an optimizer step).
+    /// <see cref="Predict(Matrix{float})"/>, but not while the parameters change (training, an optimizer step).
     /// </remarks>
     /// <param name="stream">A writable stream; it is left open, positioned after the model.</param>
     /// <exception cref="ArgumentException">The stream is not writable.</exception>
@@ -57,7 +58,7 @@ public sealed partial class Mlp
     /// <summary>
     /// Reads a model written by <see cref="Save(Stream)"/> from the stream's position, leaving the stream just after it.
     /// Everything is validated (magic, version, layers and shapes, length, SHA-256 checksum, finite parameters)
-    /// before any layer is built. <see cref="Predict"/> of the loaded model is bit-identical to the saved one's.
+    /// before any layer is built. <see cref="Predict(Matrix{float})"/> of the loaded model is bit-identical to the saved one's.
     /// </summary>
     /// <param name="stream">A readable stream; it is left open.</param>
     /// <returns>The model, with every layer of the saved one.</returns>

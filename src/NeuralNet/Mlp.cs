@@ -29,6 +29,8 @@ public sealed partial class Mlp
     private ILoss? _fusedFor;
     private FusedOutputLoss? _fused;
     private Matrix<float>? _lossGradient;
+    // Per-thread intermediate outputs of Predict(input, output), one per layer, reused while the batch size holds.
+    private readonly ThreadLocal<Matrix<float>?[]> _predictScratch;
 
     /// <summary>Creates a network from its layers, in order from input to output.</summary>
     /// <param name="layers">At least one layer. Consecutive <see cref="Dense"/> layers must agree on their widths.</param>
@@ -58,6 +60,8 @@ public sealed partial class Mlp
         }
         OutputCount = width;
         _parameters = _layers.SelectMany(layer => layer.Parameters).ToArray();
+        int layerCount = _layers.Length;
+        _predictScratch = new ThreadLocal<Matrix<float>?[]>(() => new Matrix<float>?[layerCount]);
     }
 
     /// <summary>The layers, from input to output.</summary>
@@ -94,7 +98,7 @@ public sealed partial class Mlp
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
         Shapes.RequireFinite(outputGradient, nameof(outputGradient));
-        return BackwardFrom(outputGradient, _layers.Length);
+        return BackwardFrom(outputGradient, _layers.Length, inputGradient: true)!;
     }
 
     /// <summary>
@@ -133,7 +137,7 @@ public sealed partial class Mlp
             Matrix<float> logits = ForwardThrough(input, _layers.Length - 1);
             _lossGradient = Shapes.Reuse(_lossGradient, logits.RowCount, logits.ColumnCount);
             float fusedLoss = _fused.LossAndGradient(logits, target, _lossGradient);
-            BackwardFrom(_lossGradient, _layers.Length - 1);
+            BackwardFrom(_lossGradient, _layers.Length - 1, inputGradient: false);
             return fusedLoss;
         }
 
@@ -141,7 +145,7 @@ public sealed partial class Mlp
         float value = loss.Loss(prediction, target);
         _lossGradient = Shapes.Reuse(_lossGradient, prediction.RowCount, prediction.ColumnCount);
         loss.Gradient(prediction, target, _lossGradient);
-        BackwardFrom(_lossGradient, _layers.Length);
+        BackwardFrom(_lossGradient, _layers.Length, inputGradient: false);
         return value;
     }
 
@@ -156,6 +160,46 @@ public sealed partial class Mlp
         return h;
     }
 
+    /// <summary>
+    /// Inference into a caller-supplied matrix: the same result as <see cref="Predict(Matrix{float})"/>, without allocating
+    /// once warm (intermediate results live in per-thread buffers sized on the first batch). Thread-safe.
+    /// </summary>
+    /// <param name="input">A batch, N × inputs, finite values.</param>
+    /// <param name="output">Receives the output, N × outputs; a dense matrix, not <paramref name="input"/>.</param>
+    /// <exception cref="ArgumentException">The batch is empty, has the wrong width or holds NaN or ∞, or the output has the wrong shape or is not dense.</exception>
+    public void Predict(Matrix<float> input, Matrix<float> output)
+    {
+        CheckInput(input);
+        ArgumentNullException.ThrowIfNull(output);
+        if (output.AsColumnMajorArray() is null || ReferenceEquals(output, input))
+            throw new ArgumentException("The output must be a dense matrix other than the input.", nameof(output));
+
+        Matrix<float>?[] scratch = _predictScratch.Value!;
+        Matrix<float> h = input;
+        for (int k = 0; k < _layers.Length; k++)
+        {
+            bool last = k == _layers.Length - 1;
+            if (_layers[k] is not IPredictInto layer)
+            {
+                h = _layers[k].Predict(h);
+                if (last) CopyOut(h, output);
+                continue;
+            }
+            int rows = h.RowCount, columns = layer.OutputColumns(h.ColumnCount);
+            Matrix<float> destination = last ? output : (scratch[k] = Shapes.Reuse(scratch[k], rows, columns));
+            if (last && (output.RowCount != rows || output.ColumnCount != columns))
+                throw new ArgumentException($"The output is {Shapes.Describe(output)} but the network produces {rows} × {columns}.", nameof(output));
+            layer.Predict(h, destination);
+            h = destination;
+        }
+
+        static void CopyOut(Matrix<float> result, Matrix<float> output)
+        {
+            Shapes.RequireSame(output, result, nameof(output));
+            result.CopyTo(output);
+        }
+    }
+
     /// <inheritdoc/>
     public override string ToString() => $"Mlp({string.Join(", ", _layers.Select(layer => layer.ToString()))})";
 
@@ -166,11 +210,14 @@ public sealed partial class Mlp
         return h;
     }
 
-    private Matrix<float> BackwardFrom(Matrix<float> gradient, int layerCount)
+    /// <summary>Backward through the first <paramref name="layerCount"/> layers; without ∂J/∂input unless asked for.</summary>
+    private Matrix<float>? BackwardFrom(Matrix<float> gradient, int layerCount, bool inputGradient)
     {
         Matrix<float> g = gradient;
-        for (int k = layerCount - 1; k >= 0; k--) g = _layers[k].Backward(g);
-        return g;
+        for (int k = layerCount - 1; k > 0; k--) g = _layers[k].Backward(g);
+        return layerCount == 0 ? g
+            : _layers[0] is Dense first ? first.Backward(g, inputGradient)
+            : _layers[0].Backward(g);
     }
 
     private void CheckInput(Matrix<float> input)

@@ -7,7 +7,7 @@ namespace NeuralNet.Layers;
 /// g and its local derivative side by side; this class keeps the batch's z and h and reuses its buffers.
 /// </summary>
 /// <remarks>Thread safety: <see cref="Predict"/> is safe from many threads at once; <see cref="Forward"/> and <see cref="Backward"/> keep the batch's state in the instance and must not run concurrently.</remarks>
-public abstract class ActivationLayer : ILayer
+public abstract class ActivationLayer : ILayer, IPredictInto
 {
     private Matrix<float>? _input;
     private Matrix<float>? _output;
@@ -60,6 +60,11 @@ public abstract class ActivationLayer : ILayer
         Activate(Shapes.Dense(input).AsColumnMajorArray(), output.AsColumnMajorArray());
         return output;
     }
+
+    int IPredictInto.OutputColumns(int inputColumns) => inputColumns;
+
+    void IPredictInto.Predict(Matrix<float> input, Matrix<float> output) =>
+        Activate(Shapes.Dense(input).AsColumnMajorArray(), output.AsColumnMajorArray());
 
     /// <inheritdoc/>
     public override string ToString() => GetType().Name;

@@ -12,9 +12,9 @@ namespace NeuralNet.Layers;
 /// <remarks>
 /// Backward, per the lecture's algorithm: ∇b = Σₙ g (summed over the batch), ∇W = gᵀ h, ∂J/∂h = g W.
 /// All three products run on the library's dense kernel; buffers are sized on the first batch and reused.
-/// Thread safety: <see cref="Predict"/> is safe from many threads at once while the weights don't change; <see cref="Forward"/> and <see cref="Backward"/> keep the batch's state and must not run concurrently, nor alongside an optimizer step.
+/// Thread safety: <see cref="Predict"/> is safe from many threads at once while the weights don't change; <see cref="Forward"/> and <see cref="Backward(Matrix{float})"/> keep the batch's state and must not run concurrently, nor alongside an optimizer step.
 /// </remarks>
-public sealed class Dense : ILayer
+public sealed class Dense : ILayer, IPredictInto
 {
     private readonly int _seed;
     private readonly Parameter _weights;
@@ -86,7 +86,13 @@ public sealed class Dense : ILayer
     }
 
     /// <inheritdoc/>
-    public Matrix<float> Backward(Matrix<float> outputGradient)
+    public Matrix<float> Backward(Matrix<float> outputGradient) => Backward(outputGradient, inputGradient: true)!;
+
+    /// <summary>
+    /// Backward, optionally without ∂J/∂input: the first layer of a network sets its parameters' gradients only, which
+    /// saves the largest of its three products (called by <see cref="Mlp"/>).
+    /// </summary>
+    internal Matrix<float>? Backward(Matrix<float> outputGradient, bool inputGradient)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
         if (_input is null || _output is null) throw new InvalidOperationException("Dense.Backward was called before Forward.");
@@ -99,6 +105,7 @@ public sealed class Dense : ILayer
         for (int j = 0; j < Outputs; j++) db[j] = TensorPrimitives.Sum(gs.AsSpan(j * n, n));
 
         DenseProducts.WeightGradient(g, _input, _weights.Gradient);
+        if (!inputGradient) return null;
         _inputGradient = Shapes.Reuse(_inputGradient, n, Inputs);
         DenseProducts.InputGradient(g, _weights.Value, _inputGradient);
         return _inputGradient;
@@ -112,6 +119,11 @@ public sealed class Dense : ILayer
         DenseProducts.Forward(x, Weights.Value, _bias.Value, output);
         return output;
     }
+
+    int IPredictInto.OutputColumns(int inputColumns) => Outputs;
+
+    void IPredictInto.Predict(Matrix<float> input, Matrix<float> output) =>
+        DenseProducts.Forward(CheckInput(input), Weights.Value, _bias.Value, output);
 
     /// <inheritdoc/>
     public override string ToString() => $"Dense({Inputs} → {Outputs})";

@@ -11,11 +11,12 @@ namespace NeuralNet.Layers;
 /// into the lecture's gradient (ŷ − y)/N at z, computed from the logits.
 /// Thread safety: <see cref="Predict"/> is safe from many threads at once; <see cref="Forward"/> and <see cref="Backward"/> keep the batch's state and must not run concurrently.
 /// </remarks>
-public sealed class Softmax : ILayer
+public sealed class Softmax : ILayer, IPredictInto
 {
     private Matrix<float>? _output;
     private Matrix<float>? _inputGradient;
     private float[] _rowScratch = [];
+    [ThreadStatic] private static float[]? s_predictScratch;
 
     /// <inheritdoc/>
     public IReadOnlyList<Parameter> Parameters => [];
@@ -66,6 +67,17 @@ public sealed class Softmax : ILayer
         var output = Matrix<float>.Build.Dense(input.RowCount, input.ColumnCount);
         Rows(Shapes.Dense(input), output, new float[2 * input.RowCount]);
         return output;
+    }
+
+    int IPredictInto.OutputColumns(int inputColumns) => inputColumns;
+
+    void IPredictInto.Predict(Matrix<float> input, Matrix<float> output)
+    {
+        // Per-thread scratch: Predict runs on many threads at once.
+        float[] scratch = s_predictScratch ?? [];
+        EnsureScratch(ref scratch, 2 * input.RowCount);
+        s_predictScratch = scratch;
+        Rows(Shapes.Dense(input), output, scratch);
     }
 
     /// <inheritdoc/>

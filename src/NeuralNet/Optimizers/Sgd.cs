@@ -63,11 +63,19 @@ public sealed class Sgd : ILearningRateOptimizer
     public void Step(IReadOnlyList<Parameter> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        foreach (Parameter parameter in parameters)
+        // An index loop: foreach over the interface would allocate an enumerator on every step.
+        for (int index = 0; index < parameters.Count; index++)
         {
+            Parameter parameter = parameters[index];
             ArgumentNullException.ThrowIfNull(parameter, nameof(parameters));
             Span<float> theta = parameter.Value.AsColumnMajorArray();
             ReadOnlySpan<float> gradient = parameter.Gradient.AsColumnMajorArray();
+            if (Momentum == 0f && (WeightDecay == 0f || !parameter.IsWeight))
+            {
+                // Plain SGD: θ ← θ − η ∇L in one pass over memory, the same arithmetic as the general path below.
+                TensorPrimitives.MultiplyAdd(gradient, -LearningRate, theta, theta);
+                continue;
+            }
             if (_step.Length < theta.Length) _step = new float[theta.Length];
             Span<float> g = _step.AsSpan(0, theta.Length);
 

@@ -1,0 +1,172 @@
+using System.Runtime.Intrinsics;
+
+namespace NeuralNet.Kernels;
+
+/// <summary>
+/// Single-precision GEMM on strided views of raw arrays, in the Goto/BLIS scheme: C is cut into NC-column blocks,
+/// K into KC-deep slices (B's slice packed once, to stay in L2/L3), M into MC-row blocks (A's block packed, to stay
+/// in L2), and each MR × NR tile is computed by <see cref="MicroKernel"/> from the packed slivers (in L1).
+/// </summary>
+internal static unsafe class Gemm
+{
+    private const int KC = 256;
+    private const int MC = 128;  // a multiple of every MR (32, 16, 8, 2)
+    private const int NC = 1020;  // a multiple of NR
+    private const int NR = MicroKernel.NR;
+
+    /// <summary>Below this many multiply-adds a second thread costs more to wake than it saves.</summary>
+    internal const long ParallelThreshold = 1L << 20;
+
+    /// <summary>Computes the product on up to <paramref name="threads"/> threads; the result is the same for any count.</summary>
+    internal static void Multiply(GemmProblem problem, int threads)
+    {
+        if (problem.M <= 0 || problem.N <= 0) return;
+        // A thin C (fewer rows than a tile) wastes most of every tile: compute Cᵀ = Bᵀ Aᵀ instead.
+        if (problem.M < RowsPerTile(problem.Width) && problem.N > problem.M) problem = problem.Transpose();
+        if (Gemv.Applies(problem))
+        {
+            Gemv.Run(problem);
+            return;
+        }
+
+        long work = (long)problem.M * problem.N * Math.Max(problem.K, 1);
+        int parts = work >= ParallelThreshold ? Math.Min(threads, GemmThreads.Count) : 1;
+        if (parts <= 1)
+        {
+            RunSerial(problem);
+            return;
+        }
+        Span<GemmProblem> split = stackalloc GemmProblem[parts];
+        GemmThreads.Run(split[..Split(problem, split)]);
+    }
+
+    /// <summary>
+    /// Cuts C into at most <c>parts.Length</c> blocks of whole tiles along its longer side; returns how many. Each part
+    /// owns its outputs and sums every k itself, so the result cannot depend on how many parts there are.
+    /// </summary>
+    internal static int Split(in GemmProblem problem, Span<GemmProblem> parts)
+    {
+        bool byColumns = problem.N >= problem.M;
+        int length = byColumns ? problem.N : problem.M, unit = byColumns ? NR : RowsPerTile(problem.Width);
+        int chunk = (length + parts.Length - 1) / parts.Length;
+        chunk = (chunk + unit - 1) / unit * unit;
+        int count = 0;
+        for (int start = 0; start < length; start += chunk)
+        {
+            int size = Math.Min(chunk, length - start);
+            parts[count++] = byColumns ? problem.Columns(start, size) : problem.Rows(start, size);
+        }
+        return count;
+    }
+
+    /// <summary>Rows of a micro-kernel tile at the given width.</summary>
+    internal static int RowsPerTile(SimdWidth width) => width switch
+    {
+        SimdWidth.Vector512 => 2 * Vector512<float>.Count,
+        SimdWidth.Vector256 => 2 * Vector256<float>.Count,
+        SimdWidth.Vector128 => 2 * Vector128<float>.Count,
+        _ => 2,
+    };
+
+    /// <summary>The whole product on the calling thread.</summary>
+    internal static void RunSerial(in GemmProblem problem)
+    {
+        switch (problem.Width)
+        {
+            case SimdWidth.Vector512: Blocked<Vector512Ops, Vector512<float>>(problem); break;
+            case SimdWidth.Vector256: Blocked<Vector256Ops, Vector256<float>>(problem); break;
+            case SimdWidth.Vector128: Blocked<Vector128Ops, Vector128<float>>(problem); break;
+            default: Blocked<ScalarOps, float>(problem); break;
+        }
+    }
+
+    private static void Blocked<TOps, TVector>(in GemmProblem p)
+        where TOps : struct, IVectorOps<TVector> where TVector : struct
+    {
+        int mr = 2 * TOps.Count;
+        PackBuffers buffers = PackBuffers.ForCurrentThread();
+        float* tile = buffers.Tile(mr * NR);
+        // With a single column panel, A is read exactly once: stream it from where it lies instead of packing it.
+        bool streamA = p.A.RowStride == 1 && p.N <= NR;
+        int kBlocks = Math.Max(1, (p.K + KC - 1) / KC);
+
+        for (int jc = 0; jc < p.N; jc += NC)
+        {
+            int nc = Math.Min(NC, p.N - jc);
+            for (int kb = 0; kb < kBlocks; kb++)
+            {
+                int pc = kb * KC, kc = Math.Min(KC, p.K - pc);
+                bool first = kb == 0, add = p.Accumulate || !first;
+                float* packedB = buffers.B(kc * RoundUp(nc, NR));
+                for (int jr = 0; jr < nc; jr += NR)
+                    Packing.Sliver(p.B.At(pc, jc + jr).Transpose(), Math.Min(NR, nc - jr), NR, kc, packedB + jr * kc);
+
+                for (int ic = 0; ic < p.M; ic += MC)
+                {
+                    int mc = Math.Min(MC, p.M - ic);
+                    float* packedA = buffers.A(kc * RoundUp(mc, mr));
+                    if (!streamA)
+                        for (int ir = 0; ir < mc; ir += mr)
+                            Packing.Sliver(p.A.At(ic + ir, pc), Math.Min(mr, mc - ir), mr, kc, packedA + ir * kc);
+
+                    for (int jr = 0; jr < nc; jr += NR)
+                    {
+                        int cols = Math.Min(NR, nc - jr);
+                        float* b = packedB + jr * kc;
+                        float* columnBias = first && p.ColumnBias != null ? p.ColumnBias + jc + jr : null;
+                        for (int ir = 0; ir < mc; ir += mr)
+                        {
+                            int rows = Math.Min(mr, mc - ir);
+                            float* a = packedA + ir * kc;
+                            nint aStep = mr;
+                            if (streamA && rows == mr)
+                            {
+                                a = p.A.At(ic + ir, pc).Data;
+                                aStep = p.A.ColumnStride;
+                            }
+                            else if (streamA)
+                            {
+                                Packing.Sliver(p.A.At(ic + ir, pc), rows, mr, kc, a);
+                            }
+                            float* rowBias = first && p.RowBias != null ? p.RowBias + ic + ir : null;
+                            StridedMatrix c = p.C.At(ic + ir, jc + jr);
+                            if (rows == mr && cols == NR && c.RowStride == 1)
+                                MicroKernel.Run<TOps, TVector>(kc, a, aStep, b, c.Data, c.ColumnStride, add, rowBias, columnBias);
+                            else
+                                EdgeTile<TOps, TVector>(kc, a, aStep, b, c, rows, cols, add, rowBias, columnBias, tile);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A partial tile, or one of a C whose rows are not contiguous: computed in a full-size scratch tile and copied
+    /// out. The scratch starts as the kernel's own accumulators would (C or 0, then the bias), so the bits match.
+    /// </summary>
+    private static void EdgeTile<TOps, TVector>(int kc, float* a, nint aStep, float* b, StridedMatrix c, int rows, int cols,
+        bool add, float* rowBias, float* columnBias, float* tile)
+        where TOps : struct, IVectorOps<TVector> where TVector : struct
+    {
+        int mr = 2 * TOps.Count;
+        for (int j = 0; j < NR; j++)
+            for (int i = 0; i < mr; i++)
+            {
+                float v = 0f;
+                if (i < rows && j < cols)
+                {
+                    if (add) v = c.Data[i * c.RowStride + j * c.ColumnStride];
+                    if (rowBias != null) v += rowBias[i];
+                    if (columnBias != null) v += columnBias[j];
+                }
+                tile[i + j * mr] = v;
+            }
+        MicroKernel.Run<TOps, TVector>(kc, a, aStep, b, tile, mr, add: true, null, null);
+        for (int j = 0; j < cols; j++)
+            for (int i = 0; i < rows; i++)
+                c.Data[i * c.RowStride + j * c.ColumnStride] = tile[i + j * mr];
+    }
+
+    private static int RoundUp(int value, int unit) => (value + unit - 1) / unit * unit;
+}

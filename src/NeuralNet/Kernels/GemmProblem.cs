@@ -1,0 +1,39 @@
+namespace NeuralNet.Kernels;
+
+/// <summary>
+/// One product C (M × N) = [C] + A (M × K) · B (K × N) + bias, on strided views of raw arrays. The bias is either one
+/// value per row of C or one per column (never both); the initial C is kept only when <see cref="Accumulate"/>.
+/// </summary>
+internal unsafe struct GemmProblem
+{
+    internal StridedMatrix A, B, C;
+    internal int M, N, K;
+    internal bool Accumulate;
+    /// <summary>M values added to the rows of C, or null.</summary>
+    internal float* RowBias;
+    /// <summary>N values added to the columns of C, or null.</summary>
+    internal float* ColumnBias;
+    /// <summary>The vector path, resolved on the calling thread (where tests may have forced it).</summary>
+    internal SimdWidth Width;
+
+    /// <summary>Cᵀ = Bᵀ · Aᵀ: the same sums, with the roles of rows and columns exchanged.</summary>
+    internal readonly GemmProblem Transpose() => this with
+    {
+        A = B.Transpose(), B = A.Transpose(), C = C.Transpose(), M = N, N = M,
+        RowBias = ColumnBias, ColumnBias = RowBias,
+    };
+
+    /// <summary>The rows [start, start + count) of C.</summary>
+    internal readonly GemmProblem Rows(int start, int count) => this with
+    {
+        A = A.At(start, 0), C = C.At(start, 0), M = count,
+        RowBias = RowBias == null ? null : RowBias + start,
+    };
+
+    /// <summary>The columns [start, start + count) of C.</summary>
+    internal readonly GemmProblem Columns(int start, int count) => this with
+    {
+        B = B.At(0, start), C = C.At(0, start), N = count,
+        ColumnBias = ColumnBias == null ? null : ColumnBias + start,
+    };
+}

@@ -1,0 +1,31 @@
+using System.Runtime.CompilerServices;
+
+namespace NeuralNet.Kernels;
+
+/// <summary>
+/// Per-thread packing buffers, pinned and cache-line aligned, grown on first use and then reused: a warm GEMM
+/// allocates nothing, and concurrent callers (many threads predicting at once) never share a buffer.
+/// </summary>
+internal sealed unsafe class PackBuffers
+{
+    private const int Alignment = 64;
+
+    [ThreadStatic] private static PackBuffers? s_current;
+
+    private float[] _a = [], _b = [], _tile = [];
+
+    internal static PackBuffers ForCurrentThread() => s_current ??= new PackBuffers();
+
+    internal float* A(int length) => Aligned(ref _a, length);
+    internal float* B(int length) => Aligned(ref _b, length);
+    internal float* Tile(int length) => Aligned(ref _tile, length);
+
+    private static float* Aligned(ref float[] buffer, int length)
+    {
+        int padded = length + Alignment / sizeof(float);
+        // Pinned (on the pinned object heap), so the pointer stays valid without a fixed block.
+        if (buffer.Length < padded) buffer = GC.AllocateUninitializedArray<float>(padded, pinned: true);
+        nint address = (nint)Unsafe.AsPointer(ref buffer[0]);
+        return (float*)((address + Alignment - 1) & ~(nint)(Alignment - 1));
+    }
+}

@@ -1,0 +1,54 @@
+using MathNet.Numerics.LinearAlgebra;
+using NeuralNet.Layers;
+using NeuralNet.Losses;
+using NeuralNet.Optimizers;
+
+namespace NeuralNet.Tests.Kernels;
+
+/// <summary>The hot path allocates nothing once warm: buffers are sized on the first batch and reused.</summary>
+public class AllocationTests
+{
+    private static Mlp Network() => new(new Dense(784, 256, seed: 1), new ReLU(), new Dense(256, 128, seed: 2), new ReLU(),
+        new Dense(128, 10, seed: 3), new Softmax());
+
+    [Theory]
+    [InlineData(64)]
+    [InlineData(5)]
+    public void A_warm_training_step_allocates_nothing(int batch)
+    {
+        var model = Network();
+        var optimizer = new Sgd(0.01f, momentum: 0.9f, weightDecay: 1e-4f);
+        var loss = new CrossEntropyLoss();
+        var (x, y) = (TestData.Uniform(batch, 784, 1, 0f, 1f), TestData.OneHot(batch, 10, 2));
+        void Step()
+        {
+            model.ComputeGradients(x, y, loss);
+            optimizer.Step(model.Parameters);
+        }
+
+        Step();
+        Step();
+        AllocatedBytes(Step).Should().Be(0);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(64)]
+    public void A_warm_Predict_into_an_output_allocates_nothing(int batch)
+    {
+        var model = Network();
+        var x = TestData.Uniform(batch, 784, 3, 0f, 1f);
+        var output = Matrix<float>.Build.Dense(batch, 10);
+        model.Predict(x, output);
+        model.Predict(x, output);
+        AllocatedBytes(() => model.Predict(x, output)).Should().Be(0);
+        output.Should().Be(model.Predict(x), "predicting into a buffer gives what the allocating overload returns");
+    }
+
+    private static long AllocatedBytes(Action action)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        action();
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+}

@@ -1,0 +1,132 @@
+using MathNet.Numerics.LinearAlgebra;
+using NeuralNet.Kernels;
+
+namespace NeuralNet.Tests.Kernels;
+
+/// <summary>
+/// The GEMM behind the Dense layer's three products, on every vector path, against Math.NET's multiply in double.
+/// The shapes put each awkward size (1, 2, 7, 31, 63, 64, 65, 127, 257, 784) in each of the three dimensions once,
+/// so every tile, panel and K-block remainder runs without the full cartesian product.
+/// </summary>
+public class DenseProductsTests
+{
+    private static readonly int[] Sizes = [1, 2, 7, 31, 63, 64, 65, 127, 257, 784];
+
+    // Widths as ints: SimdWidth is internal and a public test method cannot take it.
+    public static TheoryData<int, int, int, int> Cases()
+    {
+        var data = new TheoryData<int, int, int, int>();
+        foreach (SimdWidth width in Enum.GetValues<SimdWidth>())
+        {
+            for (int i = 0; i < Sizes.Length; i++)
+                data.Add((int)width, Sizes[i], Sizes[(i + 3) % Sizes.Length], Sizes[(i + 6) % Sizes.Length]);
+            data.Add((int)width, 40, 1030, 40);   // wider than one NC column block in ∇W and ∇x
+        }
+        return data;
+    }
+
+    [Theory, MemberData(nameof(Cases))]
+    public void Forward_matches_MathNet(int width, int batch, int inputs, int outputs)
+    {
+        var (x, w, b) = (TestData.Uniform(batch, inputs, 1), TestData.Uniform(outputs, inputs, 2), TestData.Uniform(outputs, 1, 3));
+        var z = TestData.Uniform(batch, outputs, 4); // garbage that must be overwritten
+        using (Simd.Force((SimdWidth)width)) DenseProducts.Forward(x, w, b, z);
+
+        var bias = Matrix<double>.Build.Dense(batch, outputs, (_, j) => b[j, 0]);
+        Accuracy.ShouldMatch(z, D(x) * D(w).Transpose() + bias, Abs(x) * Abs(w).Transpose() + bias.PointwiseAbs());
+    }
+
+    [Theory, MemberData(nameof(Cases))]
+    public void WeightGradient_matches_MathNet(int width, int batch, int inputs, int outputs)
+    {
+        var (g, h) = (TestData.Uniform(batch, outputs, 5), TestData.Uniform(batch, inputs, 6));
+        var dw = TestData.Uniform(outputs, inputs, 7);
+        using (Simd.Force((SimdWidth)width)) DenseProducts.WeightGradient(g, h, dw);
+        Accuracy.ShouldMatch(dw, D(g).Transpose() * D(h), Abs(g).Transpose() * Abs(h));
+    }
+
+    [Theory, MemberData(nameof(Cases))]
+    public void InputGradient_matches_MathNet(int width, int batch, int inputs, int outputs)
+    {
+        var (g, w) = (TestData.Uniform(batch, outputs, 8), TestData.Uniform(outputs, inputs, 9));
+        var dx = TestData.Uniform(batch, inputs, 10);
+        using (Simd.Force((SimdWidth)width)) DenseProducts.InputGradient(g, w, dx);
+        Accuracy.ShouldMatch(dx, D(g) * D(w), Abs(g) * Abs(w));
+    }
+
+    [Theory]
+    [InlineData(512, 63, 257, 65)]
+    [InlineData(256, 7, 31, 127)]
+    [InlineData(128, 65, 300, 2)]
+    [InlineData(0, 1, 64, 31)]
+    public void Accumulate_adds_the_product_to_what_is_there(int width, int batch, int inputs, int outputs)
+    {
+        var (g, h, w) = (TestData.Uniform(batch, outputs, 11), TestData.Uniform(batch, inputs, 12), TestData.Uniform(outputs, inputs, 13));
+        var dw0 = TestData.Uniform(outputs, inputs, 14);
+        var dx0 = TestData.Uniform(batch, inputs, 15);
+        var (dw, dx) = (dw0.Clone(), dx0.Clone());
+        using (Simd.Force((SimdWidth)width))
+        {
+            DenseProducts.WeightGradient(g, h, dw, accumulate: true);
+            DenseProducts.InputGradient(g, w, dx, accumulate: true);
+        }
+        Accuracy.ShouldMatch(dw, D(dw0) + D(g).Transpose() * D(h), Abs(dw0) + Abs(g).Transpose() * Abs(h));
+        Accuracy.ShouldMatch(dx, D(dx0) + D(g) * D(w), Abs(dx0) + Abs(g) * Abs(w));
+    }
+
+    [Theory]
+    [InlineData(64, 784, 256)]
+    [InlineData(256, 784, 256)]
+    [InlineData(64, 256, 128)]
+    [InlineData(3, 1100, 700)]
+    public void One_and_two_threads_give_identical_bits(int batch, int inputs, int outputs)
+    {
+        var (x, w, b) = (TestData.Uniform(batch, inputs, 16), TestData.Uniform(outputs, inputs, 17), TestData.Uniform(outputs, 1, 18));
+        var g = TestData.Uniform(batch, outputs, 19);
+        float[][] Products(int threads)
+        {
+            var (z, dw, dx) = (Matrix<float>.Build.Dense(batch, outputs), Matrix<float>.Build.Dense(outputs, inputs), Matrix<float>.Build.Dense(batch, inputs));
+            using (GemmThreads.Force(threads))
+            {
+                DenseProducts.Forward(x, w, b, z);
+                DenseProducts.WeightGradient(g, x, dw);
+                DenseProducts.InputGradient(g, w, dx);
+            }
+            return [z.AsColumnMajorArray(), dw.AsColumnMajorArray(), dx.AsColumnMajorArray()];
+        }
+
+        float[][] one = Products(1), two = Products(2);
+        for (int product = 0; product < 3; product++)
+            two[product].Should().Equal(one[product], $"product {product} must not depend on the thread count");
+    }
+
+    [Fact]
+    public void Every_width_gives_identical_bits()
+    {
+        // Each element is the same FMA chain over k on every path, so the widths agree exactly, not just closely.
+        var (x, w, b) = (TestData.Uniform(65, 300, 20), TestData.Uniform(31, 300, 21), TestData.Uniform(31, 1, 22));
+        float[] Forward(SimdWidth width)
+        {
+            var z = Matrix<float>.Build.Dense(65, 31);
+            using (Simd.Force(width)) DenseProducts.Forward(x, w, b, z);
+            return z.AsColumnMajorArray();
+        }
+        float[] scalar = Forward(SimdWidth.Scalar);
+        foreach (SimdWidth width in new[] { SimdWidth.Vector128, SimdWidth.Vector256, SimdWidth.Vector512 })
+            Forward(width).Should().Equal(scalar, $"{width} must agree with the scalar path");
+    }
+
+    [Fact]
+    public void Shapes_that_do_not_agree_are_rejected_before_the_kernel_runs()
+    {
+        var (x, w, b) = (TestData.Uniform(4, 3, 1), TestData.Uniform(2, 3, 2), TestData.Uniform(2, 1, 3));
+        ((Action)(() => DenseProducts.Forward(x, w, b, Matrix<float>.Build.Dense(4, 3)))).Should().Throw<ArgumentException>().WithMessage("*4 × 3*");
+        ((Action)(() => DenseProducts.Forward(x, TestData.Uniform(2, 5, 4), b, Matrix<float>.Build.Dense(4, 2)))).Should().Throw<ArgumentException>();
+        ((Action)(() => DenseProducts.WeightGradient(TestData.Uniform(5, 2, 5), x, Matrix<float>.Build.Dense(2, 3)))).Should().Throw<ArgumentException>();
+        ((Action)(() => DenseProducts.InputGradient(TestData.Uniform(4, 2, 6), w, Matrix<float>.Build.Dense(4, 2)))).Should().Throw<ArgumentException>();
+        ((Action)(() => DenseProducts.InputGradient(TestData.Uniform(4, 2, 6), w, Matrix<float>.Build.Sparse(4, 3)))).Should().Throw<ArgumentException>();
+    }
+
+    private static Matrix<double> D(Matrix<float> m) => m.Map(v => (double)v);
+    private static Matrix<double> Abs(Matrix<float> m) => m.Map(v => (double)Math.Abs(v));
+}
