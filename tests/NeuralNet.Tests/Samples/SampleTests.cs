@@ -29,6 +29,7 @@ public sealed class SampleTests : IDisposable
         File.ReadAllBytes(result.PlotPath)[..4].Should().Equal(0x89, (byte)'P', (byte)'N', (byte)'G');
         new FileInfo(result.ModelPath).Length.Should().BeGreaterThan(4 * (64 * 32 + 32 * 10));
         Mlp.Load(result.ModelPath).Parameters.Sum(p => p.Count).Should().Be(64 * 32 + 32 + 32 * 10 + 10);
+        File.ReadAllBytes(result.OnnxPath).Length.Should().BeGreaterThan(4 * (64 * 32 + 32 * 10));
     }
 
     [Fact]
