@@ -1,9 +1,9 @@
-// MNIST: the full 60,000 / 10,000 set with a 784 → 256 → 10 network; prints accuracy and throughput.
+// MNIST: the full 60,000 / 10,000 set with a 784 → 256 → 128 → 10 network; prints accuracy and throughput.
 using NeuralNet.Samples;
 using Spectre.Console;
 
 var options = new MnistSample.Options();
-AnsiConsole.MarkupLine($"[bold]MNIST[/]: 60,000 training and 10,000 test images, 784 → {options.Hidden} ReLU → 10 softmax, Adam with exponential decay, {options.Epochs} epochs.");
+AnsiConsole.MarkupLine($"[bold]MNIST[/]: 60,000 training and 10,000 test images, 784 → {options.Hidden} → {options.Hidden2} ReLU → 10 softmax, Adam with exponential decay, {options.Epochs} epochs.");
 if (!NeuralNet.Data.Mnist.IsPresent(options.Directory))
 {
     Console.Error.WriteLine(MnistSample.MissingFilesMessage(options.Directory));
