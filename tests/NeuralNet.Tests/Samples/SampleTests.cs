@@ -80,7 +80,7 @@ public sealed class SampleTests : IDisposable
             File.WriteAllBytes(Path.Combine(_output, $"{prefix}-images-idx3-ubyte"), Data.IdxTests.Idx([count, 28, 28], images));
             File.WriteAllBytes(Path.Combine(_output, $"{prefix}-labels-idx1-ubyte.gz"), Data.IdxTests.Gzip(Data.IdxTests.Idx([count], labels)));
         }
-        var result = MnistSample.Run(new MnistSample.Options { Directory = _output, Epochs = 3, Hidden = 16, Hidden2 = 8, BatchSize = 32, OutputDirectory = _output })!;
+        var result = MnistSample.Run(new MnistSample.Options { Directory = _output, Epochs = 5, Hidden = 32, Hidden2 = 16, BatchSize = 32, OutputDirectory = _output })!;
         result.TrainCount.Should().Be(300);
         result.TestAccuracy.Should().BeGreaterThan(0.5f); // chance is 0.1
         result.SamplesPerSecond.Should().BePositive();
