@@ -17,20 +17,21 @@ internal static unsafe class Gemm
     /// <summary>Below this many multiply-adds a second thread costs more to wake than it saves.</summary>
     internal const long ParallelThreshold = 1L << 20;
 
+    /// <summary>
+    /// Above this many weights a one-column product is split across the cores: it is bound by reading A, and each core
+    /// then streams (and, called again, keeps in its own L2) only its share of the rows.
+    /// </summary>
+    internal const long GemvParallelThreshold = 1L << 17;
+
     /// <summary>Computes the product on up to <paramref name="threads"/> threads; the result is the same for any count.</summary>
     internal static void Multiply(GemmProblem problem, int threads)
     {
         if (problem.M <= 0 || problem.N <= 0) return;
         // A thin C (fewer rows than a tile) wastes most of every tile: compute Cᵀ = Bᵀ Aᵀ instead.
         if (problem.M < RowsPerTile(problem.Width) && problem.N > problem.M) problem = problem.Transpose();
-        if (Gemv.Applies(problem))
-        {
-            Gemv.Run(problem);
-            return;
-        }
-
         long work = (long)problem.M * problem.N * Math.Max(problem.K, 1);
-        int parts = work >= ParallelThreshold ? Math.Min(threads, GemmThreads.Count) : 1;
+        long threshold = Gemv.Applies(problem) ? GemvParallelThreshold : ParallelThreshold;
+        int parts = work >= threshold ? Math.Min(threads, GemmThreads.Count) : 1;
         if (parts <= 1)
         {
             RunSerial(problem);
@@ -71,6 +72,11 @@ internal static unsafe class Gemm
     /// <summary>The whole product on the calling thread.</summary>
     internal static void RunSerial(in GemmProblem problem)
     {
+        if (Gemv.Applies(problem))
+        {
+            Gemv.Run(problem);
+            return;
+        }
         switch (problem.Width)
         {
             case SimdWidth.Vector512: Blocked<Vector512Ops, Vector512<float>>(problem); break;

@@ -75,7 +75,10 @@ internal static class GemmThreads
 
     private sealed class Worker
     {
-        private readonly ManualResetEventSlim _start = new(false), _done = new(false);
+        // A network's products come back to back (three layers, forward and backward): waiting a while in a spin that
+        // yields the core, rather than falling asleep at once, saves a kernel wake-up (tens of µs on a VM) per product.
+        private const int SpinCount = 1000;
+        private readonly ManualResetEventSlim _start = new(false, SpinCount), _done = new(false, SpinCount);
         private GemmProblem _part;
         private Exception? _error;
 
