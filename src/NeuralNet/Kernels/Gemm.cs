@@ -94,14 +94,16 @@ internal static unsafe class Gemm
         float* tile = buffers.Tile(mr * NR);
         // With a single column panel, A is read exactly once: stream it from where it lies instead of packing it.
         bool streamA = p.A.RowStride == 1 && p.N <= NR;
-        int kBlocks = Math.Max(1, (p.K + KC - 1) / KC);
+        // Equal slices rather than KC, KC, …, remainder: k = 784 as 4 × 196, not 3 × 256 + 16, whose thin last slice
+        // would pay a whole pass of loading and storing C (and a pack of B) for 2 % of the arithmetic.
+        int kBlocks = Math.Max(1, (p.K + KC - 1) / KC), kSlice = (p.K + kBlocks - 1) / kBlocks;
 
         for (int jc = 0; jc < p.N; jc += NC)
         {
             int nc = Math.Min(NC, p.N - jc);
             for (int kb = 0; kb < kBlocks; kb++)
             {
-                int pc = kb * KC, kc = Math.Min(KC, p.K - pc);
+                int pc = kb * kSlice, kc = Math.Min(kSlice, p.K - pc);
                 bool first = kb == 0, add = p.Accumulate || !first;
                 float* packedB = buffers.B(kc * RoundUp(nc, NR));
                 for (int jr = 0; jr < nc; jr += NR)
