@@ -75,11 +75,7 @@ internal static class GemmThreads
 
     private sealed class Worker
     {
-        // A network's products come back to back (three layers, forward and backward): the helper waits a while in a
-        // spin that yields the core, rather than falling asleep at once, which saves a kernel wake-up (tens of µs on a
-        // VM) per product.
-        private const int HelperSpinCount = 1000;
-        private readonly ManualResetEventSlim _start = new(false, HelperSpinCount), _done = new(false);
+        private readonly ManualResetEventSlim _start = new(false), _done = new(false);
         private GemmProblem _part;
         private Exception? _error;
 
