@@ -79,8 +79,13 @@ internal static class GemmThreads
         private GemmProblem _part;
         private Exception? _error;
 
-        internal Worker(int index) =>
+        internal Worker(int index)
+        {
+            // The first wait that sleeps allocates the event's lock: do it now, so that it can never land in a caller's
+            // warm step (which must allocate nothing) when that happens to be the first time the caller outwaits the spin.
+            _done.Wait(1);
             new Thread(Loop) { IsBackground = true, Name = $"NeuralNet GEMM helper {index + 1}" }.Start();
+        }
 
         internal void Post(in GemmProblem part)
         {

@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NeuralNet.Kernels;
 
@@ -21,6 +23,12 @@ internal static unsafe class Packing
             for (int p = 0; p < kc; p++) Copy(source.Data + p * down, destination + p * width, width);
             return;
         }
+        if (down == 1 && Sse.IsSupported)
+        {
+            // Every row of the sliver is contiguous along p (∇W's Gᵀ and H, ∇X's W): a blocked 4 × 4 transpose.
+            TransposeRows(source.Data, along, count, width, kc, destination);
+            return;
+        }
         if (count < width)
             for (int p = 0; p < kc; p++)
                 new Span<float>(destination + p * width + count, width - count).Clear();
@@ -30,6 +38,54 @@ internal static unsafe class Packing
             float* s = source.Data + i * along, d = destination + i;
             for (int p = 0; p < kc; p++) d[p * width] = s[p * down];
         }
+    }
+
+    /// <summary>
+    /// destination[p·width + i] = rows[i·rowStride + p] (0 for i ≥ count): four rows by four p at a time, each block
+    /// loaded as four vectors, transposed in registers and stored as four runs of the destination. A scalar
+    /// transposing copy does one load and one strided store per float; this does a quarter of each.
+    /// </summary>
+    private static void TransposeRows(float* rows, nint rowStride, int count, int width, int kc, float* destination)
+    {
+        int p = 0;
+        for (; p + 4 <= kc; p += 4)
+        {
+            float* d = destination + p * width;
+            for (int i = 0; i < width; i += 4)
+            {
+                float* s = rows + i * rowStride + p;
+                Vector128<float> r0 = Row(s, i, count), r1 = Row(s + rowStride, i + 1, count),
+                    r2 = Row(s + 2 * rowStride, i + 2, count), r3 = Row(s + 3 * rowStride, i + 3, count);
+                Vector128<float> t0 = Sse.UnpackLow(r0, r1), t1 = Sse.UnpackLow(r2, r3);
+                Vector128<float> t2 = Sse.UnpackHigh(r0, r1), t3 = Sse.UnpackHigh(r2, r3);
+                int lanes = Math.Min(4, width - i);
+                Store(Sse.MoveLowToHigh(t0, t1), d + i, lanes);
+                Store(Sse.MoveHighToLow(t1, t0), d + width + i, lanes);
+                Store(Sse.MoveLowToHigh(t2, t3), d + 2 * width + i, lanes);
+                Store(Sse.MoveHighToLow(t3, t2), d + 3 * width + i, lanes);
+            }
+        }
+        for (; p < kc; p++)
+            for (int i = 0; i < width; i++)
+                destination[p * width + i] = i < count ? rows[i * rowStride + p] : 0f;
+    }
+
+    /// <summary>Four consecutive p of row <paramref name="i"/>, or zeros for a padding row past the edge.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Row(float* source, int i, int count) => i < count ? Vector128.Load(source) : Vector128<float>.Zero;
+
+    /// <summary>Stores the first <paramref name="lanes"/> (1–4) lanes: the last group of a width that is not a multiple of 4.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(Vector128<float> value, float* destination, int lanes)
+    {
+        if (lanes == 4)
+        {
+            value.Store(destination);
+            return;
+        }
+        if (lanes >= 2) Sse.StoreLow(destination, value);
+        if (lanes == 1) destination[0] = value.ToScalar();
+        else if (lanes == 3) destination[2] = value.GetElement(2);
     }
 
     private static void Copy(float* source, float* destination, int length)
