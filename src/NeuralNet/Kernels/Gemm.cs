@@ -107,8 +107,7 @@ internal static unsafe class Gemm
                 int pc = kb * kSlice, kc = Math.Min(kSlice, p.K - pc);
                 bool first = kb == 0, add = p.Accumulate || !first;
                 float* packedB = buffers.B(kc * RoundUp(nc, NR));
-                for (int jr = 0; jr < nc; jr += NR)
-                    Packing.Sliver(p.B.At(pc, jc + jr).Transpose(), Math.Min(NR, nc - jr), NR, kc, packedB + jr * kc);
+                Packing.Panel(p.B.At(pc, jc).Transpose(), nc, NR, kc, packedB);
 
                 for (int ic = 0; ic < p.M; ic += MC)
                 {
