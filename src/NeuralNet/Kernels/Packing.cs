@@ -94,6 +94,29 @@ internal static unsafe class Packing
     private static void TransposeRows(float* rows, nint rowStride, int count, int width, int kc, float* destination)
     {
         int p = 0;
+        if (count == 6 && width == 6)
+        {
+            // A full B sliver (NR = 6; ∇X's W): the general loop below would treat it as 4 + 4 rows, two of them
+            // zeros, with a lane-count branch per store; this is the same copy with half the shuffles and no branches.
+            for (; p + 4 <= kc; p += 4)
+            {
+                float* s = rows + p, d = destination + p * 6;
+                Vector128<float> r0 = Vector128.Load(s), r1 = Vector128.Load(s + rowStride),
+                    r2 = Vector128.Load(s + 2 * rowStride), r3 = Vector128.Load(s + 3 * rowStride),
+                    r4 = Vector128.Load(s + 4 * rowStride), r5 = Vector128.Load(s + 5 * rowStride);
+                Vector128<float> t0 = Sse.UnpackLow(r0, r1), t1 = Sse.UnpackLow(r2, r3);
+                Vector128<float> t2 = Sse.UnpackHigh(r0, r1), t3 = Sse.UnpackHigh(r2, r3);
+                Vector128<float> u0 = Sse.UnpackLow(r4, r5), u1 = Sse.UnpackHigh(r4, r5);
+                Sse.MoveLowToHigh(t0, t1).Store(d);
+                Sse.StoreLow(d + 4, u0);
+                Sse.MoveHighToLow(t1, t0).Store(d + 6);
+                Sse.StoreHigh(d + 10, u0);
+                Sse.MoveLowToHigh(t2, t3).Store(d + 12);
+                Sse.StoreLow(d + 16, u1);
+                Sse.MoveHighToLow(t3, t2).Store(d + 18);
+                Sse.StoreHigh(d + 22, u1);
+            }
+        }
         for (; p + 4 <= kc; p += 4)
         {
             float* d = destination + p * width;
