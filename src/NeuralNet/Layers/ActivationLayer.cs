@@ -57,7 +57,7 @@ public abstract class ActivationLayer : ILayer, IPredictInto
     {
         ArgumentNullException.ThrowIfNull(input);
         var output = Matrix<float>.Build.Dense(input.RowCount, input.ColumnCount);
-        Activate(Shapes.Dense(input).AsColumnMajorArray(), output.AsColumnMajorArray());
+        ((IPredictInto)this).Predict(input, output);
         return output;
     }
 

@@ -116,7 +116,7 @@ public sealed class Dense : ILayer, IPredictInto
     {
         Matrix<float> x = CheckInput(input);
         var output = Matrix<float>.Build.Dense(x.RowCount, Outputs);
-        DenseProducts.Forward(x, Weights.Value, _bias.Value, output);
+        ((IPredictInto)this).Predict(x, output);
         return output;
     }
 

@@ -65,7 +65,7 @@ public sealed class Softmax : ILayer, IPredictInto
     {
         ArgumentNullException.ThrowIfNull(input);
         var output = Matrix<float>.Build.Dense(input.RowCount, input.ColumnCount);
-        Rows(Shapes.Dense(input), output, new float[2 * input.RowCount]);
+        ((IPredictInto)this).Predict(input, output);
         return output;
     }
 
