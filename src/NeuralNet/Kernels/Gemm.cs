@@ -23,8 +23,9 @@ internal static unsafe class Gemm
         if (problem.M <= 0 || problem.N <= 0) return;
         // A thin C (fewer rows than a tile) wastes most of every tile: compute Cᵀ = Bᵀ Aᵀ instead.
         if (problem.M < RowsPerTile(problem.Width) && problem.N > problem.M) problem = problem.Transpose();
-        // One column (one sample) stays on one core: splitting Predict's 784 → 256 layer across both measured slower
-        // (33–36 µs against 20–25) on this shared VM, the wake-up and hand-back costing more than half the stream saves.
+        // One column (one sample) stays on one core. Split by rows, each core reads the same half of every 1 KB column of
+        // W, which maps to half of the L2's sets, so neither half stays cached: 14 µs on one core, 14–25 µs on two. Split
+        // along k, each half stays in its core's L2 (8.5 µs), but the sum then differs in the last bit from a batch's.
         if (Gemv.Applies(problem))
         {
             Gemv.Run(problem);

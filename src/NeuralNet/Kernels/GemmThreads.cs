@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 
 namespace NeuralNet.Kernels;
@@ -56,8 +57,8 @@ internal static class GemmThreads
             Exception? error = null;
             try { Gemm.RunSerial(parts[0]); }
             catch (Exception e) { error = e; }
-            // Wait for every helper even if this part failed: they write through the caller's pinned pointers.
-            for (int w = 1; w < parts.Length; w++) error = Workers[w - 1].Wait() ?? error;
+            // Finish every part even if this one failed: helpers write through the caller's pinned pointers.
+            for (int w = 1; w < parts.Length; w++) error = Workers[w - 1].Finish() ?? error;
             if (error is not null) ExceptionDispatchInfo.Throw(error);
         }
         finally
@@ -73,11 +74,31 @@ internal static class GemmThreads
         return workers;
     }
 
+    /// <summary>
+    /// A helper thread with a one-slot mailbox. Between parts it spins for a while before it sleeps: a training step
+    /// or a stream of predictions posts its next part within microseconds, and waking a sleeping thread costs tens of
+    /// microseconds on a virtual machine (the host must reschedule a halted vCPU), as much as a whole batch-64 product
+    /// saves. A part the helper has not started by the time the caller is done with its own, the caller takes back and
+    /// runs itself, so a busy machine (the helper's core taken by another process) costs at most the serial time.
+    /// </summary>
+    /// <remarks>
+    /// Posts are numbered. Whoever moves <c>_claimed</c> from the previous number to the post's number runs the part;
+    /// the helper reads <c>_part</c> only after winning that exchange, so a part the caller took back (and may already
+    /// have replaced with the next) is never read. The sleep handshakes cannot lose a wake-up: each side publishes its
+    /// counter and then reads whether the other sleeps, while a side about to sleep first says so and then re-reads the
+    /// counter, all with full fences (Interlocked), so at least one of the two sees the other.
+    /// </remarks>
     private sealed class Worker
     {
-        private readonly ManualResetEventSlim _start = new(false), _done = new(false);
+        /// <summary>How long a helper keeps spinning for the next part before it sleeps.</summary>
+        private static readonly long HelperSpin = Stopwatch.Frequency / 2000;   // 0.5 ms
+        /// <summary>How long the caller spins for a part the helper is running before it sleeps.</summary>
+        private static readonly long CallerSpin = Stopwatch.Frequency / 1000;   // 1 ms
+
+        private readonly ManualResetEventSlim _wake = new(false), _done = new(false);
         private GemmProblem _part;
         private Exception? _error;
+        private int _posted, _claimed, _completed, _helperAsleep, _callerAsleep;
 
         internal Worker(int index)
         {
@@ -90,13 +111,27 @@ internal static class GemmThreads
         internal void Post(in GemmProblem part)
         {
             _part = part;
-            _done.Reset();
-            _start.Set();
+            Interlocked.Increment(ref _posted);
+            if (Volatile.Read(ref _helperAsleep) == 1) _wake.Set();
         }
 
-        internal Exception? Wait()
+        /// <summary>Runs the posted part here if the helper has not started it, else waits for the helper; returns its error.</summary>
+        internal Exception? Finish()
         {
-            _done.Wait();
+            int posted = _posted;
+            if (Interlocked.CompareExchange(ref _claimed, posted, posted - 1) == posted - 1)
+            {
+                try { Gemm.RunSerial(_part); }
+                catch (Exception e) { return e; }
+                return null;
+            }
+            if (!SpinUntil(ref _completed, posted, CallerSpin))
+            {
+                _done.Reset();
+                Interlocked.Exchange(ref _callerAsleep, 1);
+                if (Volatile.Read(ref _completed) != posted) _done.Wait();
+                Interlocked.Exchange(ref _callerAsleep, 0);
+            }
             Exception? error = _error;
             _error = null;
             return error;
@@ -104,13 +139,44 @@ internal static class GemmThreads
 
         private void Loop()
         {
+            int seen = 0;
             while (true)
             {
-                _start.Wait();
-                _start.Reset();
+                if (!SpinUntilChanged(ref _posted, seen, HelperSpin))
+                {
+                    _wake.Reset();
+                    Interlocked.Exchange(ref _helperAsleep, 1);
+                    if (Volatile.Read(ref _posted) == seen) _wake.Wait();
+                    Interlocked.Exchange(ref _helperAsleep, 0);
+                    continue;
+                }
+                seen = Volatile.Read(ref _posted);
+                if (Interlocked.CompareExchange(ref _claimed, seen, seen - 1) != seen - 1) continue;   // the caller took it
                 try { Gemm.RunSerial(_part); }
                 catch (Exception e) { _error = e; }
-                _done.Set();
+                Interlocked.Exchange(ref _completed, seen);
+                if (Volatile.Read(ref _callerAsleep) == 1) _done.Set();
+            }
+        }
+
+        private static bool SpinUntil(ref int counter, int target, long ticks) => Spin(ref counter, target, equal: true, ticks);
+
+        private static bool SpinUntilChanged(ref int counter, int from, long ticks) => Spin(ref counter, from, equal: false, ticks);
+
+        /// <summary>Spins until <paramref name="counter"/> is (or is no longer) <paramref name="value"/>, or the time runs out.</summary>
+        private static bool Spin(ref int counter, int value, bool equal, long ticks)
+        {
+            long deadline = Stopwatch.GetTimestamp() + ticks;
+            for (int spins = 0; ; spins++)
+            {
+                if ((Volatile.Read(ref counter) == value) == equal) return true;
+                if ((spins & 63) == 63)
+                {
+                    if (Stopwatch.GetTimestamp() > deadline) return false;
+                    // Let another thread that wants this core have it now and then: the machine may be shared.
+                    Thread.Yield();
+                }
+                Thread.SpinWait(8);
             }
         }
     }
