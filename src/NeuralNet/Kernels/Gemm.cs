@@ -26,12 +26,9 @@ internal static unsafe class Gemm
         if (problem.M <= 0 || problem.N <= 0) return;
         // A thin C (fewer rows than a tile) wastes most of every tile: compute Cᵀ = Bᵀ Aᵀ instead.
         if (problem.M < RowsPerTile(problem.Width) && problem.N > problem.M) problem = problem.Transpose();
-        // One column (one sample) stays on one core. Split by rows, each core reads the same half of every 1 KB column of
-        // W, which maps to half of the L2's sets, so neither half stays cached: 14 µs on one core, 14–25 µs on two. Split
-        // along k, each half stays in its core's L2 (8.5 µs), but the sum then differs in the last bit from a batch's.
         if (Gemv.Applies(problem))
         {
-            Gemv.Run(problem);
+            Gemv.Multiply(problem, Math.Min(threads, GemmThreads.Count));
             return;
         }
 
@@ -74,7 +71,7 @@ internal static unsafe class Gemm
         _ => 2,
     };
 
-    /// <summary>The whole product on the calling thread.</summary>
+    /// <summary>A part (one block of C, or one half of a GEMV's k) on the calling thread, as it is: no further splitting.</summary>
     internal static void RunSerial(in GemmProblem problem)
     {
         if (Gemv.Applies(problem))

@@ -12,13 +12,14 @@ internal sealed unsafe class PackBuffers
 
     [ThreadStatic] private static PackBuffers? s_current;
 
-    private float[] _a = [], _b = [], _tile = [];
+    private float[] _a = [], _b = [], _tile = [], _partial = [];
 
     internal static PackBuffers ForCurrentThread() => s_current ??= new PackBuffers();
 
     internal float* A(int length) => Aligned(ref _a, length);
     internal float* B(int length) => Aligned(ref _b, length);
     internal float* Tile(int length) => Aligned(ref _tile, length);
+    internal float* Partial(int length) => Aligned(ref _partial, length);
 
     private static float* Aligned(ref float[] buffer, int length)
     {

@@ -55,6 +55,23 @@ public class DenseProductsTests
     }
 
     [Theory]
+    [InlineData((int)SimdWidth.Scalar)]
+    [InlineData((int)SimdWidth.Vector128)]
+    [InlineData((int)SimdWidth.Vector256)]
+    [InlineData((int)SimdWidth.Vector512)]
+    public void One_sample_through_a_large_layer_matches_MathNet(int width)
+    {
+        // 784 × 256 multiply-adds for one column: the GEMV sums k in two halves and adds them at the end.
+        ((long)784 * 256).Should().BeGreaterThanOrEqualTo(Gemv.SplitThreshold);
+        var (x, w, b) = (TestData.Uniform(1, 784, 30), TestData.Uniform(256, 784, 31), TestData.Uniform(256, 1, 32));
+        var z = TestData.Uniform(1, 256, 33); // garbage that must be overwritten
+        using (Simd.Force((SimdWidth)width)) DenseProducts.Forward(x, w, b, z);
+
+        var bias = Matrix<double>.Build.Dense(1, 256, (_, j) => b[j, 0]);
+        Accuracy.ShouldMatch(z, D(x) * D(w).Transpose() + bias, Abs(x) * Abs(w).Transpose() + bias.PointwiseAbs());
+    }
+
+    [Theory]
     [InlineData(512, 63, 257, 65)]
     [InlineData(256, 7, 31, 127)]
     [InlineData(128, 65, 300, 2)]
@@ -79,6 +96,7 @@ public class DenseProductsTests
     [InlineData(256, 784, 256)]
     [InlineData(64, 256, 128)]
     [InlineData(3, 1100, 700)]
+    [InlineData(1, 784, 256)]   // one sample: the GEMV, k summed in two halves
     public void One_and_two_threads_give_identical_bits(int batch, int inputs, int outputs)
     {
         var (x, w, b) = (TestData.Uniform(batch, inputs, 16), TestData.Uniform(outputs, inputs, 17), TestData.Uniform(outputs, 1, 18));
