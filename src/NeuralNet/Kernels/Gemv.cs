@@ -20,8 +20,11 @@ namespace NeuralNet.Kernels;
 /// </remarks>
 internal static unsafe class Gemv
 {
-    /// <summary>From this many multiply-adds (256 KB of A) on, k is summed in two halves, on two cores when there are two.</summary>
-    internal const long SplitThreshold = 1L << 16;
+    /// <summary>
+    /// From this many multiply-adds (128 KB of A) on, k is summed in two halves, on two cores when there are two. The
+    /// 256 → 128 layer after the 784 → 256 one qualifies: split too, it leaves each core 464 KB of weights for its 512 KB L2.
+    /// </summary>
+    internal const long SplitThreshold = 1L << 15;
 
     /// <summary>Whether <see cref="Run"/> applies: C is one contiguous column and A's columns are contiguous.</summary>
     internal static bool Applies(in GemmProblem p) => p.N == 1 && p.A.RowStride == 1 && p.C.RowStride == 1;
