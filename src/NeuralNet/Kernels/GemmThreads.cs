@@ -15,6 +15,11 @@ internal static class GemmThreads
 {
     private static readonly Worker[] Workers = CreateWorkers(Environment.ProcessorCount - 1);
     private static int s_owned;
+    private static long s_partsRunByHelpers, s_partsTakenBack;
+
+    /// <summary>Parts a helper ran, and parts their caller took back, since the process started (diagnostics for tests).</summary>
+    internal static (long RunByHelpers, long TakenBack) PartCounts =>
+        (Interlocked.Read(ref s_partsRunByHelpers), Interlocked.Read(ref s_partsTakenBack));
 
     /// <summary>The caller plus the helpers.</summary>
     internal static int Count => Workers.Length + 1;
@@ -121,6 +126,7 @@ internal static class GemmThreads
             int posted = _posted;
             if (Interlocked.CompareExchange(ref _claimed, posted, posted - 1) == posted - 1)
             {
+                Interlocked.Increment(ref s_partsTakenBack);
                 try { Gemm.RunSerial(_part); }
                 catch (Exception e) { return e; }
                 return null;
@@ -152,6 +158,7 @@ internal static class GemmThreads
                 }
                 seen = Volatile.Read(ref _posted);
                 if (Interlocked.CompareExchange(ref _claimed, seen, seen - 1) != seen - 1) continue;   // the caller took it
+                Interlocked.Increment(ref s_partsRunByHelpers);
                 try { Gemm.RunSerial(_part); }
                 catch (Exception e) { _error = e; }
                 Interlocked.Exchange(ref _completed, seen);
