@@ -1,0 +1,84 @@
+using NeuralNet.Kernels;
+
+namespace NeuralNet.Tests.Kernels;
+
+/// <summary>
+/// The one-column product (one sample through a layer) against its exact definition: each output is an FMA chain
+/// over k in order, from C (when accumulating) plus the bias; from <see cref="Gemv.SplitThreshold"/> multiply-adds on,
+/// two chains (the first half of k from that start, the second half from 0) added at the end. The oracle is that
+/// definition written out with <see cref="MathF.FusedMultiplyAdd"/>, so the kernel must match it bit for bit, at every
+/// width and on one or two threads, and write nothing past its M outputs.
+/// </summary>
+public unsafe class GemvTests
+{
+    private const int Sentinels = 8;
+    // Not NaN: a stray FMA into a NaN would leave it NaN and go unseen, while one into 0.5 changes it.
+    private const float Sentinel = 0.5f;
+    private const int BStride = 3;   // B read with a stride, as a row of a wider matrix would be
+
+    public static TheoryData<int, int, int, bool> Cases()
+    {
+        var data = new TheoryData<int, int, int, bool>();
+        (int M, int K)[] shapes = [(1, 1), (7, 5), (9, 13), (127, 256), (128, 256), (257, 784)];
+        foreach (SimdWidth width in Enum.GetValues<SimdWidth>())
+            foreach (var (m, k) in shapes)
+                foreach (bool accumulate in new[] { false, true })
+                    data.Add((int)width, m, k, accumulate);
+        return data;
+    }
+
+    [Theory, MemberData(nameof(Cases))]
+    public void Matches_its_definition_bit_for_bit_and_writes_only_its_outputs(int width, int m, int k, bool accumulate)
+    {
+        ((long)127 * 256).Should().BeLessThan(Gemv.SplitThreshold, "one shape must sit just below the split");
+        ((long)128 * 256).Should().Be(Gemv.SplitThreshold, "and one exactly on it");
+
+        var random = new Random(m * 1000 + k);
+        // A is followed by m more values, so that a row read past the last one would find numbers, not zeros.
+        float[] a = Values(m * k + m, random), b = Values(k * BStride, random), bias = Values(m, random), start = Values(m, random);
+        float[] expected = Definition(a, b, bias, start, m, k, accumulate);
+
+        foreach (int threads in new[] { 1, 2 })
+        {
+            float[] c = new float[m + Sentinels];
+            start.CopyTo(c, 0);
+            Array.Fill(c, Sentinel, m, Sentinels);
+            fixed (float* pa = a, pb = b, pbias = bias, pc = c)
+            {
+                var problem = new GemmProblem
+                {
+                    A = StridedMatrix.ColumnMajor(pa, m), B = new StridedMatrix(pb, BStride, 1), C = StridedMatrix.ColumnMajor(pc, m),
+                    M = m, N = 1, K = k, Accumulate = accumulate, RowBias = pbias, Width = (SimdWidth)width,
+                };
+                Gemv.Applies(problem).Should().BeTrue();
+                Gemm.Multiply(problem, threads);
+            }
+            c[..m].Should().Equal(expected, $"{(SimdWidth)width}, {threads} thread(s)");
+            c[m..].Should().OnlyContain(value => value == Sentinel, "nothing may be written past the M outputs");
+        }
+    }
+
+    /// <summary>The product as defined, in the order defined.</summary>
+    private static float[] Definition(float[] a, float[] b, float[] bias, float[] start, int m, int k, bool accumulate)
+    {
+        bool split = (long)m * k >= Gemv.SplitThreshold;
+        int half = split ? k / 2 : k;
+        var result = new float[m];
+        for (int i = 0; i < m; i++)
+        {
+            float first = (accumulate ? start[i] : 0f) + bias[i];
+            for (int p = 0; p < half; p++) first = MathF.FusedMultiplyAdd(a[i + p * m], b[p * BStride], first);
+            float second = 0f;
+            for (int p = half; p < k; p++) second = MathF.FusedMultiplyAdd(a[i + p * m], b[p * BStride], second);
+            result[i] = split ? first + second : first;
+        }
+        return result;
+    }
+
+    private static float[] Values(int count, Random random)
+    {
+        var values = new float[count];
+        for (int i = 0; i < count; i++) values[i] = (float)(random.NextDouble() * 2 - 1);
+        return values;
+    }
+}
