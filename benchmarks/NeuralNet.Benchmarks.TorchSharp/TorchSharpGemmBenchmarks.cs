@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Kernels;
 using TorchSharp;
@@ -11,15 +10,17 @@ namespace NeuralNet.Benchmarks;
 /// C = A · B (m × k times k × n, float32) through libtorch's <c>torch.mm</c> (the vendor BLAS libtorch is built with:
 /// the baseline) and through NeuralNet's kernel, on one thread and on two, at the MLP's shapes and square n = 256…1024.
 /// </summary>
-[Config(typeof(Config))]
+[Config(typeof(GemmShape.GflopsConfig))]
 public class TorchSharpGemmBenchmarks
 {
     private Tensor _a = null!, _b = null!;
     private Matrix<float> _ma = null!, _mb = null!, _mc = null!;
 
     /// <summary>m × k × n.</summary>
-    [Params("64x784x256", "64x256x128", "256x784x256", "256x256x256", "512x512x512", "1024x1024x1024")]
+    [ParamsSource(nameof(Shapes))]
     public string Shape { get; set; } = "";
+
+    public static IEnumerable<string> Shapes => GemmShape.All;
 
     [Params(1, 2)]
     public int Threads { get; set; }
@@ -63,25 +64,10 @@ public class TorchSharpGemmBenchmarks
 
     private void CreateData()
     {
-        var (m, k, n) = Parse(Shape);
+        var (m, k, n) = GemmShape.Parse(Shape);
         var random = new Random(1);
         _ma = Matrix<float>.Build.Dense(m, k, (_, _) => (float)random.NextDouble() - 0.5f);
         _mb = Matrix<float>.Build.Dense(k, n, (_, _) => (float)random.NextDouble() - 0.5f);
         _mc = Matrix<float>.Build.Dense(m, n);
-    }
-
-    private static (int M, int K, int N) Parse(string shape)
-    {
-        int[] d = shape.Split('x').Select(int.Parse).ToArray();
-        return (d[0], d[1], d[2]);
-    }
-
-    private sealed class Config : ManualConfig
-    {
-        public Config() => AddColumn(new RateColumn("GFLOP/s", benchmarkCase =>
-        {
-            var (m, k, n) = Parse((string)RateColumn.Parameter(benchmarkCase, nameof(Shape))!);
-            return 2.0 * m * k * n;
-        }, 1e9));
     }
 }

@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Kernels;
 
@@ -10,17 +9,19 @@ namespace NeuralNet.Benchmarks;
 /// Math.NET's managed multiply (the baseline) and a naive triple loop. The shapes are the MLP's and square n = 256…1024.
 /// </summary>
 [MemoryDiagnoser]
-[Config(typeof(Config))]
+[Config(typeof(GemmShape.GflopsConfig))]
 public class GemmBenchmarks
 {
     private Matrix<float> _a = null!, _b = null!, _c = null!;
     private float[] _as = null!, _bs = null!, _cs = null!;
 
     /// <summary>m × k × n.</summary>
-    [Params("64x784x256", "64x256x128", "256x784x256", "256x256x256", "512x512x512", "1024x1024x1024")]
+    [ParamsSource(nameof(Shapes))]
     public string Shape { get; set; } = "";
 
-    private (int M, int K, int N) Dimensions => Parse(Shape);
+    public static IEnumerable<string> Shapes => GemmShape.All;
+
+    private (int M, int K, int N) Dimensions => GemmShape.Parse(Shape);
 
     [GlobalSetup]
     public void Setup()
@@ -68,20 +69,5 @@ public class GemmBenchmarks
                 for (int i = 0; i < m; i++) c[i + j * m] += a[i + p * m] * bpj;
             }
         }
-    }
-
-    private static (int M, int K, int N) Parse(string shape)
-    {
-        int[] d = shape.Split('x').Select(int.Parse).ToArray();
-        return (d[0], d[1], d[2]);
-    }
-
-    private sealed class Config : ManualConfig
-    {
-        public Config() => AddColumn(new RateColumn("GFLOP/s", benchmarkCase =>
-        {
-            var (m, k, n) = Parse((string)RateColumn.Parameter(benchmarkCase, nameof(Shape))!);
-            return 2.0 * m * k * n;
-        }, 1e9));
     }
 }

@@ -13,7 +13,7 @@ public unsafe class GemmSplitTests
     [InlineData(300, 70, 40, 2)]    // split by rows
     [InlineData(257, 31, 257, 3)]
     [InlineData(65, 100, 7, 5)]     // uneven: the last part is a single row
-    [InlineData(257, 784, 1, 2)]    // one column: the GEMV, split by rows
+    [InlineData(257, 784, 1, 2)]    // one column: Multiply sums a large GEMV in halves of k instead, but Split stays general
     public void Parts_cover_C_and_give_the_bits_of_the_whole(int m, int k, int n, int parts)
     {
         float[] a = TestData.Uniform(m, k, 1).AsColumnMajorArray(), b = TestData.Uniform(k, n, 2).AsColumnMajorArray();

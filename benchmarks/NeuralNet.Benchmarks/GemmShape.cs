@@ -1,0 +1,26 @@
+using BenchmarkDotNet.Configs;
+
+namespace NeuralNet.Benchmarks;
+
+/// <summary>The GEMM shapes the benchmarks measure, written m × k × n, and the GFLOP/s column they report.</summary>
+internal static class GemmShape
+{
+    /// <summary>The MLP's three products at batch 64 and 256, and square n = 256…1024.</summary>
+    internal static IEnumerable<string> All => ["64x784x256", "64x256x128", "256x784x256", "256x256x256", "512x512x512", "1024x1024x1024"];
+
+    internal static (int M, int K, int N) Parse(string shape)
+    {
+        int[] d = shape.Split('x').Select(int.Parse).ToArray();
+        return (d[0], d[1], d[2]);
+    }
+
+    /// <summary>Adds a GFLOP/s column (2·m·k·n per operation) for a benchmark with a <c>Shape</c> parameter.</summary>
+    internal sealed class GflopsConfig : ManualConfig
+    {
+        public GflopsConfig() => AddColumn(new RateColumn("GFLOP/s", benchmarkCase =>
+        {
+            var (m, k, n) = Parse((string)RateColumn.Parameter(benchmarkCase, "Shape")!);
+            return 2.0 * m * k * n;
+        }, 1e9));
+    }
+}
