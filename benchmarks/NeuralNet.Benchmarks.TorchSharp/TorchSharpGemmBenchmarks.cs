@@ -64,10 +64,6 @@ public class TorchSharpGemmBenchmarks
 
     private void CreateData()
     {
-        var (m, k, n) = GemmShape.Parse(Shape);
-        var random = new Random(1);
-        _ma = Matrix<float>.Build.Dense(m, k, (_, _) => (float)random.NextDouble() - 0.5f);
-        _mb = Matrix<float>.Build.Dense(k, n, (_, _) => (float)random.NextDouble() - 0.5f);
-        _mc = Matrix<float>.Build.Dense(m, n);
+        (_ma, _mb, _mc) = GemmShape.Operands(Shape);
     }
 }

@@ -26,11 +26,7 @@ public class GemmBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var (m, k, n) = Dimensions;
-        var random = new Random(1);
-        _a = Matrix<float>.Build.Dense(m, k, (_, _) => (float)random.NextDouble() - 0.5f);
-        _b = Matrix<float>.Build.Dense(k, n, (_, _) => (float)random.NextDouble() - 0.5f);
-        _c = Matrix<float>.Build.Dense(m, n);
+        (_a, _b, _c) = GemmShape.Operands(Shape);
         (_as, _bs, _cs) = (_a.AsColumnMajorArray(), _b.AsColumnMajorArray(), _c.AsColumnMajorArray());
     }
 

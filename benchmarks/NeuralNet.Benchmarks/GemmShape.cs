@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Configs;
+using MathNet.Numerics.LinearAlgebra;
 
 namespace NeuralNet.Benchmarks;
 
@@ -12,6 +13,16 @@ internal static class GemmShape
     {
         int[] d = shape.Split('x').Select(int.Parse).ToArray();
         return (d[0], d[1], d[2]);
+    }
+
+    /// <summary>A (m × k) and B (k × n) drawn from [−0.5, 0.5) with seed 1, and a zero C (m × n): every GEMM benchmark's operands.</summary>
+    internal static (Matrix<float> A, Matrix<float> B, Matrix<float> C) Operands(string shape)
+    {
+        var (m, k, n) = Parse(shape);
+        var random = new Random(1);
+        return (Matrix<float>.Build.Dense(m, k, (_, _) => (float)random.NextDouble() - 0.5f),
+            Matrix<float>.Build.Dense(k, n, (_, _) => (float)random.NextDouble() - 0.5f),
+            Matrix<float>.Build.Dense(m, n));
     }
 
     /// <summary>Adds a GFLOP/s column (2·m·k·n per operation) for a benchmark with a <c>Shape</c> parameter.</summary>
