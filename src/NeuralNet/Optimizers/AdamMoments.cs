@@ -9,8 +9,9 @@ namespace NeuralNet.Optimizers;
 internal sealed class AdamMoments
 {
     private readonly Dictionary<Parameter, (float[] M, float[] V)> _moments = new(ReferenceEqualityComparer.Instance);
-    private float[] _g = [];
-    private float[] _denominator = [];
+    // Scratch for one block.
+    private readonly float[] _g = new float[UpdateBlocks.Length];
+    private readonly float[] _denominator = new float[UpdateBlocks.Length];
 
     /// <summary>t, the number of steps taken (PyTorch counts it per parameter; here every parameter steps together).</summary>
     internal int Steps { get; private set; }
@@ -40,12 +41,14 @@ internal sealed class AdamMoments
         ArgumentNullException.ThrowIfNull(parameters);
         Steps++;
         // Scalars in double, as PyTorch computes them in Python floats.
-        double biasCorrection1 = 1.0 - Math.Pow(beta1, Steps);
-        float biasCorrection2Sqrt = (float)Math.Sqrt(1.0 - Math.Pow(beta2, Steps));
-        float stepSize = (float)(learningRate / biasCorrection1);
+        var forWeights = new Coefficients(beta1, beta2, epsilon, l2, DecayFactor: 1f - learningRate * decoupled,
+            StepSize: (float)(learningRate / (1.0 - Math.Pow(beta1, Steps))),
+            BiasCorrection2Sqrt: (float)Math.Sqrt(1.0 - Math.Pow(beta2, Steps)));
+        var forBiases = forWeights with { L2 = 0f, DecayFactor = 1f };
 
-        foreach (Parameter parameter in parameters)
+        for (int index = 0; index < parameters.Count; index++)
         {
+            Parameter parameter = parameters[index];
             ArgumentNullException.ThrowIfNull(parameter, nameof(parameters));
             Span<float> theta = parameter.Value.AsColumnMajorArray();
             ReadOnlySpan<float> gradient = parameter.Gradient.AsColumnMajorArray();
@@ -54,29 +57,42 @@ internal sealed class AdamMoments
                 moments = (new float[theta.Length], new float[theta.Length]);
                 _moments.Add(parameter, moments);
             }
-            if (_g.Length < theta.Length)
+            Coefficients coefficients = parameter.IsWeight ? forWeights : forBiases;
+            for (int start = 0; start < theta.Length; start += UpdateBlocks.Length)
             {
-                _g = new float[theta.Length];
-                _denominator = new float[theta.Length];
+                int length = Math.Min(UpdateBlocks.Length, theta.Length - start);
+                Update(theta.Slice(start, length), gradient.Slice(start, length), moments.M.AsSpan(start, length),
+                    moments.V.AsSpan(start, length), coefficients);
             }
-            Span<float> g = _g.AsSpan(0, theta.Length), denominator = _denominator.AsSpan(0, theta.Length);
-            Span<float> m = moments.M, v = moments.V;
-
-            if (l2 != 0f && parameter.IsWeight) TensorPrimitives.MultiplyAdd(theta, l2, gradient, g); // g = ∇L + λθ
-            else gradient.CopyTo(g);
-            if (decoupled != 0f && parameter.IsWeight) TensorPrimitives.Multiply(theta, 1f - learningRate * decoupled, theta);
-
-            TensorPrimitives.Multiply(m, beta1, m);
-            TensorPrimitives.MultiplyAdd(g, 1f - beta1, m, m);                 // m ← β₁m + (1−β₁)g
-            TensorPrimitives.Multiply(v, beta2, v);
-            TensorPrimitives.Multiply(g, g, denominator);
-            TensorPrimitives.MultiplyAdd(denominator, 1f - beta2, v, v);       // v ← β₂v + (1−β₂)g²
-
-            TensorPrimitives.Sqrt(v, denominator);
-            TensorPrimitives.Divide(denominator, biasCorrection2Sqrt, denominator);
-            TensorPrimitives.Add(denominator, epsilon, denominator);           // √v̂ + ε, ε outside the root
-            TensorPrimitives.Divide(m, denominator, denominator);
-            TensorPrimitives.MultiplyAdd(denominator, -stepSize, theta, theta); // θ ← θ − η m̂ / (√v̂ + ε)
         }
     }
+
+    /// <summary>The update of one block, pass by pass (see <see cref="UpdateBlocks"/>).</summary>
+    private void Update(Span<float> theta, ReadOnlySpan<float> gradient, Span<float> m, Span<float> v, in Coefficients c)
+    {
+        Span<float> g = _g.AsSpan(0, theta.Length), denominator = _denominator.AsSpan(0, theta.Length);
+
+        if (c.L2 != 0f) TensorPrimitives.MultiplyAdd(theta, c.L2, gradient, g); // g = ∇L + λθ
+        else gradient.CopyTo(g);
+        if (c.DecayFactor != 1f) TensorPrimitives.Multiply(theta, c.DecayFactor, theta); // θ ← θ(1 − ηλ)
+
+        TensorPrimitives.Multiply(m, c.Beta1, m);
+        TensorPrimitives.MultiplyAdd(g, 1f - c.Beta1, m, m);                 // m ← β₁m + (1−β₁)g
+        TensorPrimitives.Multiply(v, c.Beta2, v);
+        TensorPrimitives.Multiply(g, g, denominator);
+        TensorPrimitives.MultiplyAdd(denominator, 1f - c.Beta2, v, v);       // v ← β₂v + (1−β₂)g²
+
+        TensorPrimitives.Sqrt(v, denominator);
+        TensorPrimitives.Divide(denominator, c.BiasCorrection2Sqrt, denominator);
+        TensorPrimitives.Add(denominator, c.Epsilon, denominator);           // √v̂ + ε, ε outside the root
+        TensorPrimitives.Divide(m, denominator, denominator);
+        TensorPrimitives.MultiplyAdd(denominator, -c.StepSize, theta, theta); // θ ← θ − η m̂ / (√v̂ + ε)
+    }
+
+    /// <summary>
+    /// One step's scalars for one kind of parameter. L2: λ added to the gradient as λθ (Adam's weight decay); DecayFactor:
+    /// 1 − ηλ, applied to θ before the update (AdamW's decoupled decay). Biases get neither.
+    /// </summary>
+    private readonly record struct Coefficients(float Beta1, float Beta2, float Epsilon, float L2, float DecayFactor,
+        float StepSize, float BiasCorrection2Sqrt);
 }

@@ -13,7 +13,7 @@ namespace NeuralNet.Optimizers;
 public sealed class Sgd : ILearningRateOptimizer
 {
     private readonly Dictionary<Parameter, float[]> _velocity = new(ReferenceEqualityComparer.Instance);
-    private float[] _step = [];
+    private readonly float[] _step = new float[UpdateBlocks.Length];   // g, one block at a time
 
     /// <summary>Creates the optimizer.</summary>
     /// <param name="learningRate">η, greater than 0 and finite.</param>
@@ -76,30 +76,39 @@ public sealed class Sgd : ILearningRateOptimizer
                 TensorPrimitives.MultiplyAdd(gradient, -LearningRate, theta, theta);
                 continue;
             }
-            if (_step.Length < theta.Length) _step = new float[theta.Length];
-            Span<float> g = _step.AsSpan(0, theta.Length);
-
-            // g = ∇L + λθ (weights only).
-            if (WeightDecay != 0f && parameter.IsWeight) TensorPrimitives.MultiplyAdd(theta, WeightDecay, gradient, g);
-            else gradient.CopyTo(g);
-
-            if (Momentum != 0f)
+            float weightDecay = parameter.IsWeight ? WeightDecay : 0f;
+            float[]? velocity = null;
+            if (Momentum != 0f && !_velocity.TryGetValue(parameter, out velocity))
             {
-                if (!_velocity.TryGetValue(parameter, out float[]? velocity))
-                {
-                    // PyTorch starts the buffer at the first gradient: v₁ = g₁.
-                    velocity = g.ToArray();
-                    _velocity.Add(parameter, velocity);
-                }
-                else
-                {
-                    TensorPrimitives.MultiplyAdd(velocity, Momentum, g, velocity); // v ← μ v + g
-                }
-                if (Nesterov) TensorPrimitives.MultiplyAdd(velocity, Momentum, g, g); // g ← g + μ v
-                else velocity.CopyTo(g);
+                // Zeros: the first v ← μ v + g is then g itself, as PyTorch starts the buffer.
+                velocity = new float[theta.Length];
+                _velocity.Add(parameter, velocity);
             }
-
-            TensorPrimitives.MultiplyAdd(g, -LearningRate, theta, theta); // θ ← θ − η g
+            for (int start = 0; start < theta.Length; start += UpdateBlocks.Length)
+            {
+                int length = Math.Min(UpdateBlocks.Length, theta.Length - start);
+                Span<float> velocityBlock = velocity is null ? default : velocity.AsSpan(start, length);
+                Update(theta.Slice(start, length), gradient.Slice(start, length), velocityBlock, weightDecay);
+            }
         }
+    }
+
+    /// <summary>The update of one block, pass by pass (see <see cref="UpdateBlocks"/>); <paramref name="velocity"/> is empty without momentum.</summary>
+    private void Update(Span<float> theta, ReadOnlySpan<float> gradient, Span<float> velocity, float weightDecay)
+    {
+        Span<float> g = _step.AsSpan(0, theta.Length);
+
+        // g = ∇L + λθ (weights only).
+        if (weightDecay != 0f) TensorPrimitives.MultiplyAdd(theta, weightDecay, gradient, g);
+        else gradient.CopyTo(g);
+
+        if (Momentum != 0f)
+        {
+            TensorPrimitives.MultiplyAdd(velocity, Momentum, g, velocity); // v ← μ v + g
+            if (Nesterov) TensorPrimitives.MultiplyAdd(velocity, Momentum, g, g); // g ← g + μ v
+            else velocity.CopyTo(g);
+        }
+
+        TensorPrimitives.MultiplyAdd(g, -LearningRate, theta, theta); // θ ← θ − η g
     }
 }

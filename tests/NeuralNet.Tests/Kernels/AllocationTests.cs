@@ -12,12 +12,21 @@ public class AllocationTests
         new Dense(128, 10, seed: 3), new Softmax());
 
     [Theory]
-    [InlineData(64)]
-    [InlineData(5)]
-    public void A_warm_training_step_allocates_nothing(int batch)
+    [InlineData(64, "sgd-momentum")]
+    [InlineData(5, "sgd-momentum")]
+    [InlineData(64, "sgd")]
+    [InlineData(64, "adam")]
+    [InlineData(64, "adamw")]
+    public void A_warm_training_step_allocates_nothing(int batch, string optimizerName)
     {
         var model = Network();
-        var optimizer = new Sgd(0.01f, momentum: 0.9f, weightDecay: 1e-4f);
+        IOptimizer optimizer = optimizerName switch
+        {
+            "sgd-momentum" => new Sgd(0.01f, momentum: 0.9f, weightDecay: 1e-4f),
+            "sgd" => new Sgd(0.01f),
+            "adam" => new Adam(weightDecay: 1e-4f),
+            _ => new AdamW(),
+        };
         var loss = new CrossEntropyLoss();
         var (x, y) = (TestData.Uniform(batch, 784, 1, 0f, 1f), TestData.OneHot(batch, 10, 2));
         void Step()
