@@ -4,7 +4,7 @@ namespace NeuralNet.Kernels;
 /// One product C (M × N) = [C] + A (M × K) · B (K × N) + bias, on strided views of raw arrays. The bias is either one
 /// value per row of C or one per column (never both); the initial C is kept only when <see cref="Accumulate"/>.
 /// </summary>
-internal unsafe struct GemmProblem
+internal unsafe struct GemmProblem : IParallelPart<GemmProblem>
 {
     internal StridedMatrix A, B, C;
     internal int M, N, K;
@@ -36,4 +36,7 @@ internal unsafe struct GemmProblem
         B = B.At(0, start), C = C.At(0, start), N = count,
         ColumnBias = ColumnBias == null ? null : ColumnBias + start,
     };
+
+    /// <summary>This block of C on the calling thread, as it is (<see cref="Gemm.RunSerial"/>).</summary>
+    static void IParallelPart<GemmProblem>.Run(in GemmProblem part) => Gemm.RunSerial(part);
 }

@@ -4,14 +4,14 @@ using System.Runtime.ExceptionServices;
 namespace NeuralNet.Kernels;
 
 /// <summary>
-/// A small fixed set of helper threads, one per extra core, that run parts of a GEMM beside the caller. No task,
-/// delegate or closure is created per call, so a warm product allocates nothing.
+/// A small fixed set of helper threads, one per extra core, that run parts of a GEMM (or of an optimizer's update)
+/// beside the caller. No task, delegate or closure is created per call, so a warm product allocates nothing.
 /// </summary>
 /// <remarks>
 /// One caller owns the helpers at a time; a concurrent caller (another thread predicting) runs its parts itself,
 /// which gives the same result because every part owns its outputs.
 /// </remarks>
-internal static class GemmThreads
+internal static unsafe class GemmThreads
 {
     private static readonly Worker[] Workers = CreateWorkers(Environment.ProcessorCount - 1);
     private static int s_owned;
@@ -27,7 +27,7 @@ internal static class GemmThreads
     [ThreadStatic] private static int? s_forced;
 
     /// <summary>
-    /// The thread count for the Dense layer's products: every core by default. Set it to 1 for single-threaded runs
+    /// The thread count for the Dense layer's products and the optimizers' updates: every core by default. Set it to 1 for single-threaded runs
     /// (benchmarks); results never depend on it.
     /// </summary>
     internal static int DefaultLimit { get; set; } = Environment.ProcessorCount;
@@ -49,28 +49,34 @@ internal static class GemmThreads
     }
 
     /// <summary>Runs <paramref name="parts"/>[0] on the calling thread and the rest on helpers; returns when all are done.</summary>
-    internal static void Run(ReadOnlySpan<GemmProblem> parts)
+    /// <remarks>The parts stay where they are (pinned here), and helpers read them through pointers: nothing is copied or allocated.</remarks>
+    internal static void Run<TPart>(ReadOnlySpan<TPart> parts) where TPart : unmanaged, IParallelPart<TPart>
     {
         if (parts.Length - 1 > Workers.Length || Interlocked.CompareExchange(ref s_owned, 1, 0) != 0)
         {
-            foreach (ref readonly GemmProblem part in parts) Gemm.RunSerial(part);
+            foreach (ref readonly TPart part in parts) TPart.Run(part);
             return;
         }
         try
         {
-            for (int w = 1; w < parts.Length; w++) Workers[w - 1].Post(parts[w]);
-            Exception? error = null;
-            try { Gemm.RunSerial(parts[0]); }
-            catch (Exception e) { error = e; }
-            // Finish every part even if this one failed: helpers write through the caller's pinned pointers.
-            for (int w = 1; w < parts.Length; w++) error = Workers[w - 1].Finish() ?? error;
-            if (error is not null) ExceptionDispatchInfo.Throw(error);
+            fixed (TPart* first = parts)
+            {
+                for (int w = 1; w < parts.Length; w++) Workers[w - 1].Post(&RunPart<TPart>, first + w);
+                Exception? error = null;
+                try { TPart.Run(parts[0]); }
+                catch (Exception e) { error = e; }
+                // Finish every part even if this one failed: helpers write through the caller's pinned pointers.
+                for (int w = 1; w < parts.Length; w++) error = Workers[w - 1].Finish() ?? error;
+                if (error is not null) ExceptionDispatchInfo.Throw(error);
+            }
         }
         finally
         {
             Volatile.Write(ref s_owned, 0);
         }
     }
+
+    private static void RunPart<TPart>(void* part) where TPart : unmanaged, IParallelPart<TPart> => TPart.Run(in *(TPart*)part);
 
     private static Worker[] CreateWorkers(int count)
     {
@@ -101,7 +107,8 @@ internal static class GemmThreads
         private static readonly long CallerSpin = Stopwatch.Frequency / 1000;   // 1 ms
 
         private readonly ManualResetEventSlim _wake = new(false), _done = new(false);
-        private GemmProblem _part;
+        private delegate*<void*, void> _run;
+        private void* _part;
         private Exception? _error;
         private int _posted, _claimed, _completed, _helperAsleep, _callerAsleep;
 
@@ -113,8 +120,9 @@ internal static class GemmThreads
             new Thread(Loop) { IsBackground = true, Name = $"NeuralNet GEMM helper {index + 1}" }.Start();
         }
 
-        internal void Post(in GemmProblem part)
+        internal void Post(delegate*<void*, void> run, void* part)
         {
+            _run = run;
             _part = part;
             Interlocked.Increment(ref _posted);
             if (Volatile.Read(ref _helperAsleep) == 1) _wake.Set();
@@ -127,7 +135,7 @@ internal static class GemmThreads
             if (Interlocked.CompareExchange(ref _claimed, posted, posted - 1) == posted - 1)
             {
                 Interlocked.Increment(ref s_partsTakenBack);
-                try { Gemm.RunSerial(_part); }
+                try { _run(_part); }
                 catch (Exception e) { return e; }
                 return null;
             }
@@ -159,7 +167,7 @@ internal static class GemmThreads
                 seen = Volatile.Read(ref _posted);
                 if (Interlocked.CompareExchange(ref _claimed, seen, seen - 1) != seen - 1) continue;   // the caller took it
                 Interlocked.Increment(ref s_partsRunByHelpers);
-                try { Gemm.RunSerial(_part); }
+                try { _run(_part); }
                 catch (Exception e) { _error = e; }
                 Interlocked.Exchange(ref _completed, seen);
                 if (Volatile.Read(ref _callerAsleep) == 1) _done.Set();

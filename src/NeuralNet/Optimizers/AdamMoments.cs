@@ -9,9 +9,6 @@ namespace NeuralNet.Optimizers;
 internal sealed class AdamMoments
 {
     private readonly Dictionary<Parameter, (float[] M, float[] V)> _moments = new(ReferenceEqualityComparer.Instance);
-    // Scratch for one block.
-    private readonly float[] _g = new float[UpdateBlocks.Length];
-    private readonly float[] _denominator = new float[UpdateBlocks.Length];
 
     /// <summary>t, the number of steps taken (PyTorch counts it per parameter; here every parameter steps together).</summary>
     internal int Steps { get; private set; }
@@ -50,43 +47,64 @@ internal sealed class AdamMoments
         {
             Parameter parameter = parameters[index];
             ArgumentNullException.ThrowIfNull(parameter, nameof(parameters));
-            Span<float> theta = parameter.Value.AsColumnMajorArray();
-            ReadOnlySpan<float> gradient = parameter.Gradient.AsColumnMajorArray();
+            float[] theta = parameter.Value.AsColumnMajorArray();
             if (!_moments.TryGetValue(parameter, out var moments))
             {
                 moments = (new float[theta.Length], new float[theta.Length]);
                 _moments.Add(parameter, moments);
             }
-            Coefficients coefficients = parameter.IsWeight ? forWeights : forBiases;
-            for (int start = 0; start < theta.Length; start += UpdateBlocks.Length)
+            unsafe
             {
-                int length = Math.Min(UpdateBlocks.Length, theta.Length - start);
-                Update(theta.Slice(start, length), gradient.Slice(start, length), moments.M.AsSpan(start, length),
-                    moments.V.AsSpan(start, length), coefficients);
+                fixed (float* thetaData = theta, gradientData = parameter.Gradient.AsColumnMajorArray(), m = moments.M, v = moments.V)
+                {
+                    var update = new Update
+                    {
+                        Theta = thetaData, Gradient = gradientData, M = m, V = v, Length = theta.Length,
+                        Coefficients = parameter.IsWeight ? forWeights : forBiases,
+                    };
+                    UpdateBlocks.Run(update);
+                }
             }
         }
     }
 
-    /// <summary>The update of one block, pass by pass (see <see cref="UpdateBlocks"/>).</summary>
-    private void Update(Span<float> theta, ReadOnlySpan<float> gradient, Span<float> m, Span<float> v, in Coefficients c)
+    /// <summary>The update of a range of one parameter's values (all of them, or one thread's half).</summary>
+    private unsafe struct Update : IBlockUpdate<Update>
     {
-        Span<float> g = _g.AsSpan(0, theta.Length), denominator = _denominator.AsSpan(0, theta.Length);
+        internal float* Theta, Gradient, M, V;
+        public int Length { readonly get; init; }
+        internal Coefficients Coefficients;
 
-        if (c.L2 != 0f) TensorPrimitives.MultiplyAdd(theta, c.L2, gradient, g); // g = ∇L + λθ
-        else gradient.CopyTo(g);
-        if (c.DecayFactor != 1f) TensorPrimitives.Multiply(theta, c.DecayFactor, theta); // θ ← θ(1 − ηλ)
+        public readonly Update Slice(int start, int length) => this with
+        {
+            Theta = Theta + start, Gradient = Gradient + start, M = M + start, V = V + start, Length = length,
+        };
 
-        TensorPrimitives.Multiply(m, c.Beta1, m);
-        TensorPrimitives.MultiplyAdd(g, 1f - c.Beta1, m, m);                 // m ← β₁m + (1−β₁)g
-        TensorPrimitives.Multiply(v, c.Beta2, v);
-        TensorPrimitives.Multiply(g, g, denominator);
-        TensorPrimitives.MultiplyAdd(denominator, 1f - c.Beta2, v, v);       // v ← β₂v + (1−β₂)g²
+        /// <summary>Every pass over this range, which is one block (see <see cref="UpdateBlocks"/>).</summary>
+        public readonly void RunBlock()
+        {
+            var theta = new Span<float>(Theta, Length);
+            var gradient = new ReadOnlySpan<float>(Gradient, Length);
+            Span<float> m = new(M, Length), v = new(V, Length);
+            Span<float> g = UpdateBlocks.Scratch(0, Length), denominator = UpdateBlocks.Scratch(1, Length);
+            Coefficients c = Coefficients;
 
-        TensorPrimitives.Sqrt(v, denominator);
-        TensorPrimitives.Divide(denominator, c.BiasCorrection2Sqrt, denominator);
-        TensorPrimitives.Add(denominator, c.Epsilon, denominator);           // √v̂ + ε, ε outside the root
-        TensorPrimitives.Divide(m, denominator, denominator);
-        TensorPrimitives.MultiplyAdd(denominator, -c.StepSize, theta, theta); // θ ← θ − η m̂ / (√v̂ + ε)
+            if (c.L2 != 0f) TensorPrimitives.MultiplyAdd(theta, c.L2, gradient, g); // g = ∇L + λθ
+            else gradient.CopyTo(g);
+            if (c.DecayFactor != 1f) TensorPrimitives.Multiply(theta, c.DecayFactor, theta); // θ ← θ(1 − ηλ)
+
+            TensorPrimitives.Multiply(m, c.Beta1, m);
+            TensorPrimitives.MultiplyAdd(g, 1f - c.Beta1, m, m);                 // m ← β₁m + (1−β₁)g
+            TensorPrimitives.Multiply(v, c.Beta2, v);
+            TensorPrimitives.Multiply(g, g, denominator);
+            TensorPrimitives.MultiplyAdd(denominator, 1f - c.Beta2, v, v);       // v ← β₂v + (1−β₂)g²
+
+            TensorPrimitives.Sqrt(v, denominator);
+            TensorPrimitives.Divide(denominator, c.BiasCorrection2Sqrt, denominator);
+            TensorPrimitives.Add(denominator, c.Epsilon, denominator);           // √v̂ + ε, ε outside the root
+            TensorPrimitives.Divide(m, denominator, denominator);
+            TensorPrimitives.MultiplyAdd(denominator, -c.StepSize, theta, theta); // θ ← θ − η m̂ / (√v̂ + ε)
+        }
     }
 
     /// <summary>

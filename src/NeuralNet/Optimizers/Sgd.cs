@@ -13,7 +13,6 @@ namespace NeuralNet.Optimizers;
 public sealed class Sgd : ILearningRateOptimizer
 {
     private readonly Dictionary<Parameter, float[]> _velocity = new(ReferenceEqualityComparer.Instance);
-    private readonly float[] _step = new float[UpdateBlocks.Length];   // g, one block at a time
 
     /// <summary>Creates the optimizer.</summary>
     /// <param name="learningRate">η, greater than 0 and finite.</param>
@@ -68,15 +67,7 @@ public sealed class Sgd : ILearningRateOptimizer
         {
             Parameter parameter = parameters[index];
             ArgumentNullException.ThrowIfNull(parameter, nameof(parameters));
-            Span<float> theta = parameter.Value.AsColumnMajorArray();
-            ReadOnlySpan<float> gradient = parameter.Gradient.AsColumnMajorArray();
-            if (Momentum == 0f && (WeightDecay == 0f || !parameter.IsWeight))
-            {
-                // Plain SGD: θ ← θ − η ∇L in one pass over memory, the same arithmetic as the general path below.
-                TensorPrimitives.MultiplyAdd(gradient, -LearningRate, theta, theta);
-                continue;
-            }
-            float weightDecay = parameter.IsWeight ? WeightDecay : 0f;
+            float[] theta = parameter.Value.AsColumnMajorArray();
             float[]? velocity = null;
             if (Momentum != 0f && !_velocity.TryGetValue(parameter, out velocity))
             {
@@ -84,31 +75,62 @@ public sealed class Sgd : ILearningRateOptimizer
                 velocity = new float[theta.Length];
                 _velocity.Add(parameter, velocity);
             }
-            for (int start = 0; start < theta.Length; start += UpdateBlocks.Length)
+            unsafe
             {
-                int length = Math.Min(UpdateBlocks.Length, theta.Length - start);
-                Span<float> velocityBlock = velocity is null ? default : velocity.AsSpan(start, length);
-                Update(theta.Slice(start, length), gradient.Slice(start, length), velocityBlock, weightDecay);
+                fixed (float* thetaData = theta, gradientData = parameter.Gradient.AsColumnMajorArray(), velocityData = velocity)
+                {
+                    var update = new Update
+                    {
+                        Theta = thetaData, Gradient = gradientData, Velocity = velocityData, Length = theta.Length,
+                        LearningRate = LearningRate, Momentum = Momentum, Nesterov = Nesterov,
+                        WeightDecay = parameter.IsWeight ? WeightDecay : 0f,
+                    };
+                    UpdateBlocks.Run(update);
+                }
             }
         }
     }
 
-    /// <summary>The update of one block, pass by pass (see <see cref="UpdateBlocks"/>); <paramref name="velocity"/> is empty without momentum.</summary>
-    private void Update(Span<float> theta, ReadOnlySpan<float> gradient, Span<float> velocity, float weightDecay)
+    /// <summary>The update of a range of one parameter's values (all of them, or one thread's half).</summary>
+    private unsafe struct Update : IBlockUpdate<Update>
     {
-        Span<float> g = _step.AsSpan(0, theta.Length);
+        internal float* Theta, Gradient, Velocity;   // Velocity is null without momentum
+        public int Length { readonly get; init; }
+        internal float LearningRate, Momentum, WeightDecay;
+        internal bool Nesterov;
 
-        // g = ∇L + λθ (weights only).
-        if (weightDecay != 0f) TensorPrimitives.MultiplyAdd(theta, weightDecay, gradient, g);
-        else gradient.CopyTo(g);
-
-        if (Momentum != 0f)
+        public readonly Update Slice(int start, int length) => this with
         {
-            TensorPrimitives.MultiplyAdd(velocity, Momentum, g, velocity); // v ← μ v + g
-            if (Nesterov) TensorPrimitives.MultiplyAdd(velocity, Momentum, g, g); // g ← g + μ v
-            else velocity.CopyTo(g);
-        }
+            Theta = Theta + start, Gradient = Gradient + start, Velocity = Velocity == null ? null : Velocity + start, Length = length,
+        };
 
-        TensorPrimitives.MultiplyAdd(g, -LearningRate, theta, theta); // θ ← θ − η g
+        /// <summary>Every pass over this range, which is one block (see <see cref="UpdateBlocks"/>).</summary>
+        public readonly void RunBlock()
+        {
+            var theta = new Span<float>(Theta, Length);
+            ReadOnlySpan<float> g = new(Gradient, Length);   // the step direction, built up below
+            if (WeightDecay != 0f)
+            {
+                Span<float> decayed = UpdateBlocks.Scratch(0, Length);
+                TensorPrimitives.MultiplyAdd(theta, WeightDecay, g, decayed);   // g = ∇L + λθ (weights only)
+                g = decayed;
+            }
+            if (Momentum != 0f)
+            {
+                var velocity = new Span<float>(Velocity, Length);
+                TensorPrimitives.MultiplyAdd(velocity, Momentum, g, velocity);   // v ← μ v + g
+                if (Nesterov)
+                {
+                    Span<float> lookahead = UpdateBlocks.Scratch(1, Length);
+                    TensorPrimitives.MultiplyAdd(velocity, Momentum, g, lookahead);   // g ← g + μ v
+                    g = lookahead;
+                }
+                else
+                {
+                    g = velocity;   // g ← v
+                }
+            }
+            TensorPrimitives.MultiplyAdd(g, -LearningRate, theta, theta);   // θ ← θ − η g
+        }
     }
 }
