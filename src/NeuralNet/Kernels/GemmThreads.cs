@@ -27,12 +27,12 @@ internal static unsafe class GemmThreads
     [ThreadStatic] private static int? s_forced;
 
     /// <summary>
-    /// The thread count for the Dense layer's products and the optimizers' updates: every core by default. Set it to 1 for single-threaded runs
-    /// (benchmarks); results never depend on it.
+    /// The thread count for the Dense layer's products and the optimizers' updates: every core by default. Set it to 1
+    /// for single-threaded runs (benchmarks); results never depend on it.
     /// </summary>
     internal static int DefaultLimit { get; set; } = Environment.ProcessorCount;
 
-    /// <summary>The thread count products started on the current thread use.</summary>
+    /// <summary>The thread count products and updates started on the current thread use.</summary>
     internal static int Limit => s_forced ?? DefaultLimit;
 
     /// <summary>Forces products started on the current thread onto <paramref name="threads"/> threads until disposed (tests).</summary>
