@@ -44,12 +44,12 @@ public class TorchSharpGemmBenchmarks
     [GlobalSetup(Target = nameof(NeuralNet))]
     public void SetupNeuralNet()
     {
-        GemmThreads.DefaultLimit = Threads;
+        KernelThreads.DefaultLimit = Threads;
         CreateData();
     }
 
     [GlobalCleanup(Target = nameof(NeuralNet))]
-    public void CleanupNeuralNet() => GemmThreads.DefaultLimit = Environment.ProcessorCount;
+    public void CleanupNeuralNet() => KernelThreads.DefaultLimit = Environment.ProcessorCount;
 
     [Benchmark(Baseline = true)]
     public void TorchSharp()

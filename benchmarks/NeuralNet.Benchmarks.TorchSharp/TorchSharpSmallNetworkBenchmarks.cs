@@ -39,13 +39,13 @@ public class TorchSharpSmallNetworkBenchmarks
     [GlobalSetup(Target = nameof(NeuralNet))]
     public void SetupNeuralNet()
     {
-        GemmThreads.DefaultLimit = 1;
+        KernelThreads.DefaultLimit = 1;
         CreateData();
         _optimizer = new Sgd(LearningRate);
     }
 
     [GlobalCleanup(Target = nameof(NeuralNet))]
-    public void CleanupNeuralNet() => GemmThreads.DefaultLimit = Environment.ProcessorCount;
+    public void CleanupNeuralNet() => KernelThreads.DefaultLimit = Environment.ProcessorCount;
 
     [Benchmark(Baseline = true)]
     public float TorchSharp() => _torch.Step();

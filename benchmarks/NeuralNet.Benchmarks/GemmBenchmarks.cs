@@ -31,7 +31,7 @@ public class GemmBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => GemmThreads.DefaultLimit = Environment.ProcessorCount;
+    public void Cleanup() => KernelThreads.DefaultLimit = Environment.ProcessorCount;
 
     [Benchmark(Baseline = true)]
     public void MathNet() => _a.Multiply(_b, _c);
@@ -39,14 +39,14 @@ public class GemmBenchmarks
     [Benchmark]
     public void KernelOneThread()
     {
-        GemmThreads.DefaultLimit = 1;
+        KernelThreads.DefaultLimit = 1;
         DenseProducts.InputGradient(_a, _b, _c);   // ∇x = g · w is exactly C = A · B
     }
 
     [Benchmark]
     public void KernelBothCores()
     {
-        GemmThreads.DefaultLimit = Environment.ProcessorCount;
+        KernelThreads.DefaultLimit = Environment.ProcessorCount;
         DenseProducts.InputGradient(_a, _b, _c);
     }
 

@@ -32,11 +32,11 @@ public class OpenBlasGemmBenchmarks
         (_a, _b, _c) = GemmShape.Operands(Shape);
         // BenchmarkDotNet runs each case in a process of its own, so OpenBLAS's pool and the kernel's helpers never meet.
         OpenBlas.SetThreads(Threads);
-        GemmThreads.DefaultLimit = Threads;
+        KernelThreads.DefaultLimit = Threads;
     }
 
     [GlobalCleanup]
-    public void Cleanup() => GemmThreads.DefaultLimit = Environment.ProcessorCount;
+    public void Cleanup() => KernelThreads.DefaultLimit = Environment.ProcessorCount;
 
     [Benchmark(Baseline = true)]
     public void OpenBLAS() => OpenBlas.Multiply(_m, _k, _n, _a.AsColumnMajorArray(), _b.AsColumnMajorArray(), _c.AsColumnMajorArray());

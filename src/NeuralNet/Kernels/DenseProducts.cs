@@ -75,5 +75,5 @@ internal static unsafe class DenseProducts
         Gemm.Multiply(new GemmProblem
         {
             A = a, B = b, C = c, M = m, N = n, K = k, Accumulate = accumulate, ColumnBias = bias, Width = Simd.Width,
-        }, GemmThreads.Limit);
+        }, KernelThreads.Limit);
 }

@@ -28,19 +28,19 @@ internal static unsafe class Gemm
         if (problem.M < RowsPerTile(problem.Width) && problem.N > problem.M) problem = problem.Transpose();
         if (Gemv.Applies(problem))
         {
-            Gemv.Multiply(problem, Math.Min(threads, GemmThreads.Count));
+            Gemv.Multiply(problem, Math.Min(threads, KernelThreads.Count));
             return;
         }
 
         long work = (long)problem.M * problem.N * Math.Max(problem.K, 1);
-        int parts = work >= ParallelThreshold ? Math.Min(threads, GemmThreads.Count) : 1;
+        int parts = work >= ParallelThreshold ? Math.Min(threads, KernelThreads.Count) : 1;
         if (parts <= 1)
         {
             RunSerial(problem);
             return;
         }
         Span<GemmProblem> split = stackalloc GemmProblem[parts];
-        GemmThreads.Run(split[..Split(problem, split)]);
+        KernelThreads.Run(split[..Split(problem, split)]);
     }
 
     /// <summary>

@@ -1,7 +1,7 @@
 namespace NeuralNet.Kernels;
 
 /// <summary>
-/// A piece of work <see cref="GemmThreads"/> can hand to a helper: a block of a product, or a range of an optimizer's
+/// A piece of work <see cref="KernelThreads"/> can hand to a helper: a block of a product, or a range of an optimizer's
 /// update. A plain struct run by a static method, so handing it over needs no delegate, closure or allocation.
 /// </summary>
 /// <typeparam name="TSelf">The part type itself.</typeparam>

@@ -31,7 +31,7 @@ internal interface IBlockUpdate<TSelf> : IParallelPart<TSelf> where TSelf : unma
 /// one block before it moves to the next: the block's θ, ∇L, state and scratch (at most six arrays, 48 KB) stay in
 /// L1/L2 from one pass to the next, so each large array is read and written from L3 or memory once per step instead
 /// of once per pass. A large parameter is also cut in two halves of whole blocks, one per core, on the kernel's
-/// helper threads (<see cref="GemmThreads"/>). Each value sees the same operations in the same order whatever the
+/// helper threads (<see cref="KernelThreads"/>). Each value sees the same operations in the same order whatever the
 /// blocks and threads, so the results never depend on them.
 /// </summary>
 internal static class UpdateBlocks
@@ -49,14 +49,14 @@ internal static class UpdateBlocks
     internal static void Run<TUpdate>(in TUpdate update) where TUpdate : unmanaged, IBlockUpdate<TUpdate>
     {
         int length = update.Length;
-        if (length < ParallelThreshold || Math.Min(GemmThreads.Limit, GemmThreads.Count) < 2)
+        if (length < ParallelThreshold || Math.Min(KernelThreads.Limit, KernelThreads.Count) < 2)
         {
             TUpdate.Run(update);
             return;
         }
         int half = (length / 2 + Length - 1) / Length * Length;
         Span<TUpdate> halves = [update.Slice(0, half), update.Slice(half, length - half)];
-        GemmThreads.Run<TUpdate>(halves);
+        KernelThreads.Run<TUpdate>(halves);
     }
 
     /// <summary>Scratch block <paramref name="index"/> (0 or 1) of the calling thread, <paramref name="length"/> values long.</summary>

@@ -3,7 +3,7 @@ using NeuralNet.Layers;
 
 namespace NeuralNet.Tests.Kernels;
 
-/// <summary>Predict from many threads at once: per-thread pack buffers and scratch, and a shared set of GEMM helpers.</summary>
+/// <summary>Predict from many threads at once: per-thread pack buffers and scratch, and a shared set of kernel helper threads.</summary>
 public class ConcurrentPredictTests
 {
     [Fact]

@@ -104,7 +104,7 @@ public class DenseProductsTests
         float[][] Products(int threads)
         {
             var (z, dw, dx) = (Matrix<float>.Build.Dense(batch, outputs), Matrix<float>.Build.Dense(outputs, inputs), Matrix<float>.Build.Dense(batch, inputs));
-            using (GemmThreads.Force(threads))
+            using (KernelThreads.Force(threads))
             {
                 DenseProducts.Forward(x, w, b, z);
                 DenseProducts.WeightGradient(g, x, dw);

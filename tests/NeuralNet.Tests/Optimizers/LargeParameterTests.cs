@@ -11,7 +11,7 @@ namespace NeuralNet.Tests.Optimizers;
 /// the rules written out element by element in double (PyTorch's recursions), on one thread and on two.
 /// </summary>
 /// <remarks>In the kernel-thread tests' collection, so that the part counters count only this test's parts.</remarks>
-[Collection(nameof(Kernels.GemmThreadsTests))]
+[Collection(nameof(Kernels.KernelThreadsTests))]
 public class LargeParameterTests
 {
     private const int Steps = 3;
@@ -34,8 +34,8 @@ public class LargeParameterTests
     [MemberData(nameof(Optimizers))]
     public void Every_element_of_a_parameter_larger_than_a_block_follows_the_rule(string name, int threads)
     {
-        using var forced = GemmThreads.Force(threads);
-        var partsBefore = GemmThreads.PartCounts;
+        using var forced = KernelThreads.Force(threads);
+        var partsBefore = KernelThreads.PartCounts;
         (IOptimizer optimizer, Rule rule) = name switch
         {
             "sgd" => ((IOptimizer)new Sgd(0.05f), Rule.Sgd(0.05, momentum: 0, nesterov: false, weightDecay: 0)),
@@ -75,9 +75,9 @@ public class LargeParameterTests
                 p++;
             }
         }
-        var partsAfter = GemmThreads.PartCounts;
+        var partsAfter = KernelThreads.PartCounts;
         long handedOver = partsAfter.RunByHelpers + partsAfter.TakenBack - partsBefore.RunByHelpers - partsBefore.TakenBack;
-        if (threads == 2 && GemmThreads.Count > 1) handedOver.Should().Be(Steps, "each step splits the weight, and only the weight, in two");
+        if (threads == 2 && KernelThreads.Count > 1) handedOver.Should().Be(Steps, "each step splits the weight, and only the weight, in two");
         else handedOver.Should().Be(0);
     }
 
@@ -88,7 +88,7 @@ public class LargeParameterTests
     {
         float[] Run(int threads)
         {
-            using var forced = GemmThreads.Force(threads);
+            using var forced = KernelThreads.Force(threads);
             IOptimizer optimizer = name == "adamw" ? new AdamW(0.01f, weightDecay: 0.1f) : new Sgd(0.05f, momentum: 0.8f, nesterov: true, weightDecay: 0.1f);
             var weight = Create("w", WeightShape, seed: 1, isWeight: true);
             for (int step = 1; step <= Steps; step++)

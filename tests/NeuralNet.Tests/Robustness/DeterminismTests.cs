@@ -13,7 +13,7 @@ public class DeterminismTests
 {
     private static float[] TrainOnDigits(int threads)
     {
-        using var _ = GemmThreads.Force(threads);
+        using var _ = KernelThreads.Force(threads);
         var digits = Digits.Load(SamplePaths.Digits);
         var inputs = StandardScaler.Fit(digits.Inputs).Transform(digits.Inputs);
         // Wide enough, at batch 256, that every product is above the size where the kernel splits across threads.
@@ -39,7 +39,7 @@ public class DeterminismTests
     public void Another_seed_gives_other_parameters()
     {
         // Guards the test above against comparing something that never changes.
-        using var _ = GemmThreads.Force(1);
+        using var _ = KernelThreads.Force(1);
         var digits = Digits.Load(SamplePaths.Digits);
         float[] Train(int seed)
         {

@@ -12,9 +12,9 @@ namespace NeuralNet.Tests.Kernels;
 /// Not run beside other tests: the part counters are process-wide, and another test's products on the helpers would
 /// be counted as this test's.
 /// </remarks>
-[Collection(nameof(GemmThreadsTests))]
-[CollectionDefinition(nameof(GemmThreadsTests), DisableParallelization = true)]
-public unsafe class GemmThreadsTests
+[Collection(nameof(KernelThreadsTests))]
+[CollectionDefinition(nameof(KernelThreadsTests), DisableParallelization = true)]
+public unsafe class KernelThreadsTests
 {
     [Fact]
     public void Back_to_back_and_spaced_out_products_on_two_threads_match_one_thread()
@@ -23,20 +23,20 @@ public unsafe class GemmThreadsTests
         var (x, w, b) = (TestData.Uniform(64, 64, 1), TestData.Uniform(64, 64, 2), TestData.Uniform(64, 1, 3));
         ((long)64 * 64 * 64).Should().BeGreaterThanOrEqualTo(Gemm.ParallelThreshold, "the product must be split to test the helpers");
         var expected = Matrix<float>.Build.Dense(64, 64);
-        using (GemmThreads.Force(1)) DenseProducts.Forward(x, w, b, expected);
+        using (KernelThreads.Force(1)) DenseProducts.Forward(x, w, b, expected);
 
         var z = Matrix<float>.Build.Dense(64, 64);
-        var before = GemmThreads.PartCounts;
+        var before = KernelThreads.PartCounts;
         bool BothWaysSeen()
         {
-            var now = GemmThreads.PartCounts;
+            var now = KernelThreads.PartCounts;
             return now.RunByHelpers > before.RunByHelpers && now.TakenBack > before.TakenBack;
         }
 
         // Rounds until both ways of finishing a part have happened (a few rounds on a quiet machine; on a busy one the
         // helper may get no core for a while, hence a generous limit). Every product is checked on the way.
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        using (GemmThreads.Force(2))
+        using (KernelThreads.Force(2))
         {
             for (int round = 0; round < 40 || (!BothWaysSeen() && clock.Elapsed < TimeSpan.FromSeconds(30)); round++)
             {
@@ -51,9 +51,9 @@ public unsafe class GemmThreadsTests
                 }
             }
         }
-        if (GemmThreads.Count > 1)
+        if (KernelThreads.Count > 1)
         {
-            var after = GemmThreads.PartCounts;
+            var after = KernelThreads.PartCounts;
             (after.RunByHelpers - before.RunByHelpers).Should().BePositive("a spinning helper takes the part posted to it");
             (after.TakenBack - before.TakenBack).Should().BePositive("a part a sleeping helper has not started is taken back");
         }
@@ -88,12 +88,12 @@ public unsafe class GemmThreadsTests
                 var faultyParts = (GemmProblem[])parts.Clone();
                 faultyParts[faulty].A = new StridedMatrix(null, 1, m);
                 Array.Clear(c);
-                var countsBefore = GemmThreads.PartCounts;
+                var countsBefore = KernelThreads.PartCounts;
 
                 Exception? error = RunCatching(faultyParts);
 
                 error.Should().BeOfType<NullReferenceException>($"round {round}: the faulty part's error reaches the caller");
-                var countsAfter = GemmThreads.PartCounts;
+                var countsAfter = KernelThreads.PartCounts;
                 if (faulty == 0) faultsSeen.OwnPart++;
                 else if (countsAfter.RunByHelpers > countsBefore.RunByHelpers) faultsSeen.ByHelper++;
                 else if (countsAfter.TakenBack > countsBefore.TakenBack) faultsSeen.TakenBack++;
@@ -109,18 +109,18 @@ public unsafe class GemmThreadsTests
             }
         }
         faultsSeen.OwnPart.Should().BePositive();
-        if (GemmThreads.Count > 1)
+        if (KernelThreads.Count > 1)
         {
             faultsSeen.ByHelper.Should().BePositive("a spinning helper runs the faulty part and hands its error back");
             faultsSeen.TakenBack.Should().BePositive("a faulty part taken back from a sleeping helper throws on the caller");
         }
 
-        bool Missing() => GemmThreads.Count > 1 && (faultsSeen.ByHelper == 0 || faultsSeen.TakenBack == 0);
+        bool Missing() => KernelThreads.Count > 1 && (faultsSeen.ByHelper == 0 || faultsSeen.TakenBack == 0);
         static Exception? RunCatching(GemmProblem[] parts)
         {
             try
             {
-                GemmThreads.Run(parts);
+                KernelThreads.Run(parts);
                 return null;
             }
             catch (Exception e)

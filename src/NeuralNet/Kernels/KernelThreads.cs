@@ -11,7 +11,7 @@ namespace NeuralNet.Kernels;
 /// One caller owns the helpers at a time; a concurrent caller (another thread predicting) runs its parts itself,
 /// which gives the same result because every part owns its outputs.
 /// </remarks>
-internal static unsafe class GemmThreads
+internal static unsafe class KernelThreads
 {
     private static readonly Worker[] Workers = CreateWorkers(Environment.ProcessorCount - 1);
     private static int s_owned;
@@ -117,7 +117,7 @@ internal static unsafe class GemmThreads
             // The first wait that sleeps allocates the event's lock: do it now, so that it can never land in a caller's
             // warm step (which must allocate nothing) when that happens to be the first time the caller outwaits the spin.
             _done.Wait(1);
-            new Thread(Loop) { IsBackground = true, Name = $"NeuralNet GEMM helper {index + 1}" }.Start();
+            new Thread(Loop) { IsBackground = true, Name = $"NeuralNet kernel helper {index + 1}" }.Start();
         }
 
         internal void Post(delegate*<void*, void> run, void* part)
