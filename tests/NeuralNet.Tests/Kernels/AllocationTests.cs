@@ -37,7 +37,7 @@ public class AllocationTests
 
         Step();
         Step();
-        AllocatedBytes(Step).Should().Be(0);
+        WarmCallsAllocateNothing(Step);
     }
 
     [Theory]
@@ -50,8 +50,20 @@ public class AllocationTests
         var output = Matrix<float>.Build.Dense(batch, 10);
         model.Predict(x, output);
         model.Predict(x, output);
-        AllocatedBytes(() => model.Predict(x, output)).Should().Be(0);
+        WarmCallsAllocateNothing(() => model.Predict(x, output));
         output.Should().Be(model.Predict(x), "predicting into a buffer gives what the allocating overload returns");
+    }
+
+    /// <summary>
+    /// Five warm calls in a row, each measured on its own: an allocation on the path shows in every one of them. Now and
+    /// then (about one full test run in five here, never twice in a row) the runtime charges a one-off 1–8 KB to the
+    /// thread inside a call, with no allocation in our code; so one call of the five may do so, not two.
+    /// </summary>
+    private static void WarmCallsAllocateNothing(Action call)
+    {
+        var bytes = new long[5];
+        for (int i = 0; i < bytes.Length; i++) bytes[i] = AllocatedBytes(call);
+        bytes.Count(b => b != 0).Should().BeLessThanOrEqualTo(1, $"a warm call allocates nothing (bytes per call: {string.Join(", ", bytes)})");
     }
 
     private static long AllocatedBytes(Action action)
