@@ -28,7 +28,7 @@ internal static unsafe class Gemm
         if (problem.M < RowsPerTile(problem.Width) && problem.N > problem.M) problem = problem.Transpose();
         if (Gemv.Applies(problem))
         {
-            Gemv.Multiply(problem, Math.Min(threads, KernelThreads.Count));
+            Gemv.Multiply(problem, threads);
             return;
         }
 
@@ -40,7 +40,7 @@ internal static unsafe class Gemm
             return;
         }
         Span<GemmProblem> split = stackalloc GemmProblem[parts];
-        KernelThreads.Run(split[..Split(problem, split)]);
+        KernelThreads.Run(split[..Split(problem, split)], parts);
     }
 
     /// <summary>

@@ -48,8 +48,7 @@ internal static unsafe class Gemv
                 Accumulate = false, RowBias = null, ColumnBias = null,
             },
         ];
-        if (threads > 1) KernelThreads.Run(halves);
-        else foreach (ref readonly GemmProblem h in halves) Run(h);
+        KernelThreads.Run(halves, threads);
         var c = new Span<float>(p.C.Data, p.M);
         TensorPrimitives.Add(c, new ReadOnlySpan<float>(partial, p.M), c);
     }

@@ -48,11 +48,14 @@ internal static unsafe class KernelThreads
         public void Dispose() => s_forced = previous;
     }
 
-    /// <summary>Runs <paramref name="parts"/>[0] on the calling thread and the rest on helpers; returns when all are done.</summary>
+    /// <summary>
+    /// Runs <paramref name="parts"/>[0] on the calling thread and the rest on helpers, or all of them here, one after the
+    /// other, when <paramref name="threads"/> or the helpers do not suffice; returns when all are done.
+    /// </summary>
     /// <remarks>The parts stay where they are (pinned here), and helpers read them through pointers: nothing is copied or allocated.</remarks>
-    internal static void Run<TPart>(ReadOnlySpan<TPart> parts) where TPart : unmanaged, IParallelPart<TPart>
+    internal static void Run<TPart>(ReadOnlySpan<TPart> parts, int threads) where TPart : unmanaged, IParallelPart<TPart>
     {
-        if (parts.Length - 1 > Workers.Length || Interlocked.CompareExchange(ref s_owned, 1, 0) != 0)
+        if (threads < parts.Length || parts.Length - 1 > Workers.Length || Interlocked.CompareExchange(ref s_owned, 1, 0) != 0)
         {
             foreach (ref readonly TPart part in parts) TPart.Run(part);
             return;

@@ -49,14 +49,14 @@ internal static class UpdateBlocks
     internal static void Run<TUpdate>(in TUpdate update) where TUpdate : unmanaged, IBlockUpdate<TUpdate>
     {
         int length = update.Length;
-        if (length < ParallelThreshold || Math.Min(KernelThreads.Limit, KernelThreads.Count) < 2)
+        if (length < ParallelThreshold)
         {
             TUpdate.Run(update);
             return;
         }
         int half = (length / 2 + Length - 1) / Length * Length;
         Span<TUpdate> halves = [update.Slice(0, half), update.Slice(half, length - half)];
-        KernelThreads.Run<TUpdate>(halves);
+        KernelThreads.Run<TUpdate>(halves, KernelThreads.Limit);
     }
 
     /// <summary>Scratch block <paramref name="index"/> (0 or 1) of the calling thread, <paramref name="length"/> values long.</summary>

@@ -120,7 +120,7 @@ public unsafe class KernelThreadsTests
         {
             try
             {
-                KernelThreads.Run(parts);
+                KernelThreads.Run(parts, threads: 2);
                 return null;
             }
             catch (Exception e)
