@@ -63,7 +63,7 @@ internal static class TorchNetwork
         return tensor(labels, [labels.Length], int64);
     }
 
-    /// <summary>Sets torch's intra-op thread count, the counterpart of NeuralNet's KernelThreads.DefaultLimit.</summary>
+    /// <summary>Sets torch's intra-op thread count, the counterpart of NeuralNet's KernelSettings.ThreadCount.</summary>
     internal static void SetThreads(int threads)
     {
         LibTorchLoader.EnsureLoaded();

@@ -44,12 +44,12 @@ public class TorchSharpGemmBenchmarks
     [GlobalSetup(Target = nameof(NeuralNet))]
     public void SetupNeuralNet()
     {
-        KernelThreads.DefaultLimit = Threads;
+        KernelSettings.ThreadCount = Threads;
         CreateData();
     }
 
     [GlobalCleanup(Target = nameof(NeuralNet))]
-    public void CleanupNeuralNet() => KernelThreads.DefaultLimit = Environment.ProcessorCount;
+    public void CleanupNeuralNet() => KernelSettings.ThreadCount = Environment.ProcessorCount;
 
     [Benchmark(Baseline = true)]
     public void TorchSharp()

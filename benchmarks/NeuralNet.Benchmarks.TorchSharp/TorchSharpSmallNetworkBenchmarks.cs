@@ -39,13 +39,13 @@ public class TorchSharpSmallNetworkBenchmarks
     [GlobalSetup(Target = nameof(NeuralNet))]
     public void SetupNeuralNet()
     {
-        KernelThreads.DefaultLimit = 1;
+        KernelSettings.ThreadCount = 1;
         CreateData();
         _optimizer = new Sgd(LearningRate);
     }
 
     [GlobalCleanup(Target = nameof(NeuralNet))]
-    public void CleanupNeuralNet() => KernelThreads.DefaultLimit = Environment.ProcessorCount;
+    public void CleanupNeuralNet() => KernelSettings.ThreadCount = Environment.ProcessorCount;
 
     [Benchmark(Baseline = true)]
     public float TorchSharp() => _torch.Step();

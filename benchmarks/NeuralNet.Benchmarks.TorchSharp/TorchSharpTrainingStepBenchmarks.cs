@@ -48,13 +48,13 @@ public class TorchSharpTrainingStepBenchmarks
     [GlobalSetup(Target = nameof(NeuralNet))]
     public void SetupNeuralNet()
     {
-        KernelThreads.DefaultLimit = Threads;
+        KernelSettings.ThreadCount = Threads;
         CreateData();
         _optimizer = new Sgd(LearningRate);
     }
 
     [GlobalCleanup(Target = nameof(NeuralNet))]
-    public void CleanupNeuralNet() => KernelThreads.DefaultLimit = Environment.ProcessorCount;
+    public void CleanupNeuralNet() => KernelSettings.ThreadCount = Environment.ProcessorCount;
 
     [Benchmark(Baseline = true)]
     public float TorchSharp() => _torch.Step();

@@ -31,7 +31,7 @@ public class GemmBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => KernelThreads.DefaultLimit = Environment.ProcessorCount;
+    public void Cleanup() => KernelSettings.ThreadCount = Environment.ProcessorCount;
 
     [Benchmark(Baseline = true)]
     public void MathNet() => _a.Multiply(_b, _c);
@@ -39,14 +39,14 @@ public class GemmBenchmarks
     [Benchmark]
     public void KernelOneThread()
     {
-        KernelThreads.DefaultLimit = 1;
+        KernelSettings.ThreadCount = 1;
         DenseProducts.InputGradient(_a, _b, _c);   // ∇x = g · w is exactly C = A · B
     }
 
     [Benchmark]
     public void KernelBothCores()
     {
-        KernelThreads.DefaultLimit = Environment.ProcessorCount;
+        KernelSettings.ThreadCount = Environment.ProcessorCount;
         DenseProducts.InputGradient(_a, _b, _c);
     }
 

@@ -32,11 +32,11 @@ public class OpenBlasGemmBenchmarks
         (_a, _b, _c) = GemmShape.Operands(Shape);
         // BenchmarkDotNet runs each case in a process of its own, so OpenBLAS's pool and the kernel's helpers never meet.
         OpenBlas.SetThreads(Threads);
-        KernelThreads.DefaultLimit = Threads;
+        KernelSettings.ThreadCount = Threads;
     }
 
     [GlobalCleanup]
-    public void Cleanup() => KernelThreads.DefaultLimit = Environment.ProcessorCount;
+    public void Cleanup() => KernelSettings.ThreadCount = Environment.ProcessorCount;
 
     [Benchmark(Baseline = true)]
     public void OpenBLAS() => OpenBlas.Multiply(_m, _k, _n, _a.AsColumnMajorArray(), _b.AsColumnMajorArray(), _c.AsColumnMajorArray());

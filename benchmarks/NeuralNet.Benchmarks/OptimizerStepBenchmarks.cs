@@ -31,7 +31,7 @@ public class OptimizerStepBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        KernelThreads.DefaultLimit = Threads;
+        KernelSettings.ThreadCount = Threads;
         Mlp model = Network.Mnist();
         model.ComputeGradients(Network.Inputs(64, 784, seed: 0), Network.OneHot(64, 10, seed: 1000), new CrossEntropyLoss());
         _parameters = model.Parameters;
@@ -40,7 +40,7 @@ public class OptimizerStepBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => KernelThreads.DefaultLimit = Environment.ProcessorCount;
+    public void Cleanup() => KernelSettings.ThreadCount = Environment.ProcessorCount;
 
     [Benchmark(Baseline = true)]
     public void AdamWholeArrayPasses()

@@ -31,7 +31,7 @@ public class TrainingStepBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        KernelThreads.DefaultLimit = Threads;
+        KernelSettings.ThreadCount = Threads;
         _model = Network.Mnist();
         _optimizer = new Sgd(0.01f);
         int batches = EpochSamples / BatchSize;
@@ -45,7 +45,7 @@ public class TrainingStepBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => KernelThreads.DefaultLimit = Environment.ProcessorCount;
+    public void Cleanup() => KernelSettings.ThreadCount = Environment.ProcessorCount;
 
     [Benchmark]
     public float TrainingStep() => Step(0);

@@ -1,6 +1,7 @@
 using System.Reflection;
 using Google.Protobuf;
 using NeuralNet.Layers;
+using NeuralNet.Serialization;
 using NeuralNet.Onnx.Protobuf;
 
 namespace NeuralNet.Onnx;
@@ -77,22 +78,8 @@ public static class OnnxExporter
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        ModelProto proto = ToOnnx(model);
-        string fullPath = Path.GetFullPath(path);
-        string temporary = fullPath + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        try
-        {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
-            {
-                proto.WriteTo(file);
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+        ModelProto proto = ToOnnx(model); // Fails before the file is touched.
+        AtomicFile.Write(path, proto.WriteTo);
     }
 
     /// <summary>Builds the ONNX model of <paramref name="model"/>: the graph, its weights and its metadata.</summary>

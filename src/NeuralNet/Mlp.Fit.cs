@@ -2,7 +2,6 @@ using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Losses;
 using NeuralNet.Optimizers;
 using NeuralNet.Training;
-using System.Diagnostics;
 
 namespace NeuralNet;
 
@@ -24,108 +23,13 @@ public sealed partial class Mlp
     /// <returns>One <see cref="EpochResult"/> per epoch trained.</returns>
     /// <exception cref="ArgumentException">Bad shapes, empty or non-finite data, or inconsistent options (the message names them).</exception>
     /// <exception cref="TrainingDivergedException">
-    /// A loss or the weights became NaN or ∞. The model keeps the last weights whose loss was finite (those before the
-    /// step that led to the non-finite loss, or before the step that made the weights non-finite).
+    /// A loss or the weights became NaN or ∞. The model is restored to finite weights whose loss on a batch was finite: with
+    /// the library's optimizers, those the loop kept at most 32 steps (or one epoch end) before, as it does not copy every
+    /// weight on every step; with an optimizer of your own, those from just before the step that diverged.
     /// </exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public TrainingHistory Fit(Matrix<float> inputs, Matrix<float> targets, ILoss loss, IOptimizer optimizer,
                                TrainingOptions options, IProgress<EpochResult>? progress = null,
                                CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(loss);
-        ArgumentNullException.ThrowIfNull(optimizer);
-        ArgumentNullException.ThrowIfNull(options);
-        CheckInput(inputs);
-        ArgumentNullException.ThrowIfNull(targets);
-        if (targets.RowCount != inputs.RowCount)
-            throw new ArgumentException($"The targets have {targets.RowCount} rows but the inputs have {inputs.RowCount}.", nameof(targets));
-        if (OutputCount is { } outputs && targets.ColumnCount != outputs)
-            throw new ArgumentException($"The targets have {targets.ColumnCount} columns but the network has {outputs} outputs.", nameof(targets));
-        options.Validate(inputs.ColumnCount, targets.ColumnCount);
-        if (options.ValidationInputs is { } validationInputs) CheckInput(validationInputs);
-        var scheduled = optimizer as ILearningRateOptimizer;
-        if (options.LearningRateSchedule is not null && scheduled is null)
-            throw new ArgumentException(
-                $"{nameof(TrainingOptions.LearningRateSchedule)} is {options.LearningRateSchedule} but the optimizer {optimizer.GetType().Name} " +
-                $"has no settable learning rate ({nameof(ILearningRateOptimizer)}).", nameof(optimizer));
-
-        var batches = new MiniBatcher(inputs, targets, options.BatchSize, options.Seed ?? Random.Shared.Next());
-        var beforeStep = new ParameterSnapshot(_parameters);
-        var best = options.EarlyStoppingPatience is null ? null : new ParameterSnapshot(_parameters);
-        float initialRate = scheduled?.LearningRate ?? 0f;
-        float bestLoss = float.PositiveInfinity;
-        int? bestEpoch = null;
-        bool stoppedEarly = false;
-        int stepsTaken = 0;
-        var epochs = new List<EpochResult>(options.Epochs);
-
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
-        {
-            var clock = Stopwatch.StartNew();
-            if (options.LearningRateSchedule is { } schedule)
-                scheduled!.LearningRate = schedule.LearningRate(epoch - 1, initialRate);
-            batches.StartEpoch(options.Shuffle);
-
-            double lossSum = 0;
-            for (int b = 0; b < batches.BatchCount; b++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var (x, y) = batches.Batch(b);
-                float batchLoss = ComputeGradients(x, y, loss);
-                if (!float.IsFinite(batchLoss))
-                {
-                    // The last step gave finite weights but a non-finite loss: go back to the weights before it,
-                    // the last ones whose loss was finite.
-                    if (stepsTaken > 0) beforeStep.Restore();
-                    throw new TrainingDivergedException(epoch, b + 1, batchLoss, $"the loss is {batchLoss}");
-                }
-                beforeStep.Take();
-                stepsTaken++;
-                optimizer.Step(_parameters);
-                if (!ParameterSnapshot.AllFinite(_parameters))
-                {
-                    beforeStep.Restore();
-                    throw new TrainingDivergedException(epoch, b + 1, batchLoss, "a step made the weights non-finite (the gradient overflowed)");
-                }
-                lossSum += (double)batchLoss * x.RowCount;
-            }
-
-            var (validationLoss, validationAccuracy) = Evaluate(options, loss);
-            var result = new EpochResult(epoch, (float)(lossSum / inputs.RowCount), validationLoss, validationAccuracy, clock.Elapsed)
-            {
-                LearningRate = scheduled?.LearningRate,
-            };
-            epochs.Add(result);
-            progress?.Report(result);
-
-            if (best is not null && validationLoss is { } current)
-            {
-                if (current < bestLoss - options.EarlyStoppingMinDelta)
-                {
-                    bestLoss = current;
-                    bestEpoch = epoch;
-                    best.Take();
-                }
-                else if (epoch - (bestEpoch ?? 0) >= options.EarlyStoppingPatience)
-                {
-                    stoppedEarly = true;
-                    break;
-                }
-            }
-        }
-
-        if (best is not null && options.RestoreBestWeights && bestEpoch is { } bestSeen && bestSeen != epochs.Count)
-            best.Restore();
-        return new TrainingHistory(epochs, options.RestoreBestWeights ? bestEpoch : null, stoppedEarly);
-    }
-
-    /// <summary>The loss and (for a classification loss) the accuracy on the validation data, or nulls without it.</summary>
-    private (float? Loss, float? Accuracy) Evaluate(TrainingOptions options, ILoss loss)
-    {
-        if (options.ValidationInputs is not { } x || options.ValidationTargets is not { } y) return (null, null);
-        Matrix<float> prediction = Predict(x);
-        float value = loss.Loss(prediction, y);
-        float? accuracy = loss is CrossEntropyLoss or BinaryCrossEntropyLoss ? Metrics.Accuracy(prediction, y) : null;
-        return (value, accuracy);
-    }
+        => Trainer.Fit(this, inputs, targets, loss, optimizer, options, progress, cancellationToken);
 }

@@ -6,7 +6,7 @@ namespace NeuralNet;
 public sealed partial class Mlp
 {
     /// <summary>
-    /// Writes the model (layer kinds and shapes, and every parameter) to a stream in the versioned model format
+    /// Writes the model (each layer's kind, config and state: parameters and buffers) to a stream in the versioned model format
     /// described in <c>docs/model-format.md</c>, starting at the stream's position.
     /// </summary>
     /// <remarks>
@@ -15,7 +15,10 @@ public sealed partial class Mlp
     /// </remarks>
     /// <param name="stream">A writable stream; it is left open, positioned after the model.</param>
     /// <exception cref="ArgumentException">The stream is not writable.</exception>
-    /// <exception cref="NotSupportedException">A layer's type cannot be stored (a user's own <see cref="Layers.ILayer"/>); the message names the layer.</exception>
+    /// <exception cref="NotSupportedException">
+    /// A layer cannot be stored: it is not an <see cref="Layers.ISerializableLayer"/> registered with <see cref="Layers.LayerRegistry"/>
+    /// (a user's own layer that was not registered); the message names the layer.
+    /// </exception>
     /// <exception cref="InvalidOperationException">A parameter holds NaN or ∞.</exception>
     public void Save(Stream stream)
     {
@@ -36,23 +39,8 @@ public sealed partial class Mlp
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var writer = new ModelWriter(this);
-        string target = Path.GetFullPath(path);
-        string temporary = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                writer.WriteTo(file);
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, target, overwrite: true);
-        }
-        catch
-        {
-            DeleteQuietly(temporary);
-            throw;
-        }
+        var writer = new ModelWriter(this); // Checks the model before the file is touched.
+        AtomicFile.Write(path, writer.WriteTo);
     }
 
     /// <summary>
@@ -86,17 +74,5 @@ public sealed partial class Mlp
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         return ModelReader.Read(file, requireEnd: true);
-    }
-
-    /// <summary>Removes a leftover temporary file without hiding the exception that made it a leftover.</summary>
-    private static void DeleteQuietly(string path)
-    {
-        try
-        {
-            File.Delete(path); // No-op when it was never created.
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-        }
     }
 }

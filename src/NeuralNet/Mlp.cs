@@ -26,14 +26,12 @@ public sealed partial class Mlp
 {
     private readonly ILayer[] _layers;
     private readonly Parameter[] _parameters;
-    private ILoss? _fusedFor;
-    private FusedOutputLoss? _fused;
     private Matrix<float>? _lossGradient;
     // Per-thread intermediate outputs of Predict(input, output), one per layer, reused while the batch size holds.
     private readonly ThreadLocal<Matrix<float>?[]> _predictScratch;
 
     /// <summary>Creates a network from its layers, in order from input to output.</summary>
-    /// <param name="layers">At least one layer. Consecutive <see cref="Dense"/> layers must agree on their widths.</param>
+    /// <param name="layers">At least one layer. Each layer that fixes its input width (<see cref="ILayer.InputWidth"/>) must get it from the layers before.</param>
     /// <exception cref="ArgumentException">No layers, a null layer, a layer used twice, or widths that don't chain.</exception>
     public Mlp(params ILayer[] layers)
     {
@@ -47,16 +45,22 @@ public sealed partial class Mlp
         }
         _layers = (ILayer[])layers.Clone();
 
+        // Widths chain: a layer that fixes its input width must get it from the layers before.
         int? width = null;
         for (int k = 0; k < _layers.Length; k++)
         {
-            if (_layers[k] is not Dense dense) continue;
-            if (width is { } w && dense.Inputs != w)
-                throw new ArgumentException(
-                    $"Layer {k} ({dense}) expects {dense.Inputs} inputs but the layers before it produce {w}.", nameof(layers));
-            InputCount ??= dense.Inputs;
-            width = dense.Outputs;
-            dense.InitializeFor(k + 1 < _layers.Length ? _layers[k + 1] : null);
+            ILayer layer = _layers[k];
+            if (layer.InputWidth is { } required)
+            {
+                if (width is { } w && required != w)
+                    throw new ArgumentException(
+                        $"Layer {k} ({layer}) expects {required} inputs but the layers before it produce {w}.", nameof(layers));
+                if (width is null) InputCount ??= required;
+                width = required;
+            }
+            width = layer.OutputWidth(width);
+            if (layer is INetworkLayer weighted)
+                weighted.InitializeBefore(k + 1 < _layers.Length ? _layers[k + 1].InitializationBefore : WeightInitialization.Glorot);
         }
         OutputCount = width;
         _parameters = _layers.SelectMany(layer => layer.Parameters).ToArray();
@@ -70,10 +74,10 @@ public sealed partial class Mlp
     /// <summary>Every layer's parameters, in layer order (for each Dense layer: weights, then bias).</summary>
     public IReadOnlyList<Parameter> Parameters => _parameters;
 
-    /// <summary>The input width the first <see cref="Dense"/> layer expects, or null if the network has none.</summary>
+    /// <summary>The input width the network expects (that of its first layer to fix one, such as a <see cref="Dense"/>), or null if none does.</summary>
     public int? InputCount { get; }
 
-    /// <summary>The output width of the last <see cref="Dense"/> layer, or null if the network has none.</summary>
+    /// <summary>The width of the network's output (that of its last layer to fix one), or null if none does.</summary>
     public int? OutputCount { get; }
 
     /// <summary>Training forward pass: runs every layer, each keeping what <see cref="Backward"/> needs.</summary>
@@ -106,9 +110,9 @@ public sealed partial class Mlp
     /// (overwriting) and returns the data loss L (without weight decay, which the optimizer applies).
     /// </summary>
     /// <remarks>
-    /// A <see cref="Softmax"/> output with <see cref="CrossEntropyLoss"/>, or a <see cref="Sigmoid"/> output with
-    /// <see cref="BinaryCrossEntropyLoss"/>, is fused: the loss is computed from the logits and the gradient at the
-    /// logits is exactly (ŷ − y)/N, so logits of ±1000 still give finite numbers.
+    /// A loss that fuses with the network's output unit (<see cref="IFusedLoss"/>: <see cref="CrossEntropyLoss"/> after a
+    /// <see cref="Softmax"/>, <see cref="BinaryCrossEntropyLoss"/> after a <see cref="Sigmoid"/>) is computed from the logits,
+    /// and the gradient at the logits is exactly (ŷ − y)/N, so logits of ±1000 still give finite numbers.
     /// </remarks>
     /// <param name="input">A batch, N × inputs, finite values.</param>
     /// <param name="target">The targets, N × outputs.</param>
@@ -125,18 +129,12 @@ public sealed partial class Mlp
         if (OutputCount is { } outputs && target.ColumnCount != outputs)
             throw new ArgumentException($"The target has {target.ColumnCount} columns but the network has {outputs} outputs.", nameof(target));
 
-        if (!ReferenceEquals(_fusedFor, loss))
-        {
-            _fused = FusedOutputLoss.For(_layers[^1], loss);
-            _fusedFor = loss;
-        }
-
-        if (_fused is not null)
+        if (loss is IFusedLoss fused && _layers[^1].GetType() == fused.FusedOutputUnit)
         {
             // Stop before the output unit: the fused loss takes the logits and returns ∂L/∂z.
             Matrix<float> logits = ForwardThrough(input, _layers.Length - 1);
             _lossGradient = Shapes.Reuse(_lossGradient, logits.RowCount, logits.ColumnCount);
-            float fusedLoss = _fused.LossAndGradient(logits, target, _lossGradient);
+            float fusedLoss = fused.LossAndGradientAtLogits(logits, target, _lossGradient);
             BackwardFrom(_lossGradient, _layers.Length - 1, inputGradient: false);
             return fusedLoss;
         }
@@ -215,12 +213,16 @@ public sealed partial class Mlp
     {
         Matrix<float> g = gradient;
         for (int k = layerCount - 1; k > 0; k--) g = _layers[k].Backward(g);
-        return layerCount == 0 ? g
-            : _layers[0] is Dense first ? first.Backward(g, inputGradient)
-            : _layers[0].Backward(g);
+        if (layerCount == 0) return g;
+        if (!inputGradient && _layers[0] is INetworkLayer first)
+        {
+            first.BackwardParametersOnly(g);
+            return null;
+        }
+        return _layers[0].Backward(g);
     }
 
-    private void CheckInput(Matrix<float> input)
+    internal void CheckInput(Matrix<float> input)
     {
         ArgumentNullException.ThrowIfNull(input);
         Shapes.RequireRows(input, nameof(input));

@@ -26,10 +26,7 @@ internal static unsafe class KernelThreads
 
     [ThreadStatic] private static int? s_forced;
 
-    /// <summary>
-    /// The thread count for the Dense layer's products and the optimizers' updates: every core by default. Set it to 1
-    /// for single-threaded runs (benchmarks); results never depend on it.
-    /// </summary>
+    /// <summary>The thread count for products and updates, <see cref="KernelSettings.ThreadCount"/>; results never depend on it.</summary>
     internal static int DefaultLimit { get; set; } = Environment.ProcessorCount;
 
     /// <summary>The thread count products and updates started on the current thread use.</summary>

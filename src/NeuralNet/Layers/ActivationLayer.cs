@@ -7,7 +7,7 @@ namespace NeuralNet.Layers;
 /// g and its local derivative side by side; this class keeps the batch's z and h and reuses its buffers.
 /// </summary>
 /// <remarks>Thread safety: <see cref="Predict"/> is safe from many threads at once; <see cref="Forward"/> and <see cref="Backward"/> keep the batch's state in the instance and must not run concurrently.</remarks>
-public abstract class ActivationLayer : ILayer, IPredictInto
+public abstract class ActivationLayer : ISerializableLayer, IPredictInto
 {
     private Matrix<float>? _input;
     private Matrix<float>? _output;
@@ -15,6 +15,15 @@ public abstract class ActivationLayer : ILayer, IPredictInto
 
     /// <inheritdoc/>
     public IReadOnlyList<Parameter> Parameters => [];
+
+    /// <inheritdoc/>
+    public IReadOnlyList<NamedTensor> State => [];
+
+    /// <summary>The activation's hyper-parameters (a slope, an α); none by default.</summary>
+    public virtual LayerConfig GetConfig() => new();
+
+    /// <inheritdoc/>
+    public virtual WeightInitialization InitializationBefore => WeightInitialization.Glorot;
 
     /// <summary>h = g(z), element by element.</summary>
     /// <param name="z">The pre-activations.</param>

@@ -14,12 +14,14 @@ namespace NeuralNet.Layers;
 /// All three products run on the library's dense kernel; buffers are sized on the first batch and reused.
 /// Thread safety: <see cref="Predict"/> is safe from many threads at once while the weights don't change; <see cref="Forward"/> and <see cref="Backward(Matrix{float})"/> keep the batch's state and must not run concurrently, nor alongside an optimizer step.
 /// </remarks>
-public sealed class Dense : ILayer, IPredictInto
+public sealed class Dense : ISerializableLayer, ILayerFactory<Dense>, INetworkLayer, IPredictInto
 {
     private readonly int _seed;
     private readonly Parameter _weights;
     private readonly Parameter _bias;
     private bool _initialized;
+    // Auto weights drawn (as Glorot) because they were read before a network chose; see InitializeBefore.
+    private bool _drawnOnRead;
     private Matrix<float>? _input;
     private Matrix<float>? _output;
     private Matrix<float>? _inputGradient;
@@ -77,6 +79,26 @@ public sealed class Dense : ILayer, IPredictInto
     public IReadOnlyList<Parameter> Parameters => [Weights, Bias];
 
     /// <inheritdoc/>
+    public int? InputWidth => Inputs;
+
+    /// <inheritdoc/>
+    public int? OutputWidth(int? inputWidth) => Outputs;
+
+    /// <inheritdoc/>
+    public LayerConfig GetConfig() => new() { { "inputs", Inputs }, { "outputs", Outputs } };
+
+    /// <inheritdoc/>
+    public IReadOnlyList<NamedTensor> State => [new("weights", _weights.Value), new("bias", _bias.Value)];
+
+    void ISerializableLayer.OnStateLoaded() => (_initialized, _drawnOnRead) = (true, false);
+
+    static string ILayerFactory<Dense>.KindName => "Dense";
+
+    static Dense ILayerFactory<Dense>.FromConfig(LayerConfig config) =>
+        // Auto draws nothing until read: a loaded layer's weights arrive through State.
+        new(config.GetInt32("inputs"), config.GetInt32("outputs"), WeightInitialization.Auto, seed: 0);
+
+    /// <inheritdoc/>
     public Matrix<float> Forward(Matrix<float> input)
     {
         _input = CheckInput(input);
@@ -88,11 +110,10 @@ public sealed class Dense : ILayer, IPredictInto
     /// <inheritdoc/>
     public Matrix<float> Backward(Matrix<float> outputGradient) => Backward(outputGradient, inputGradient: true)!;
 
-    /// <summary>
-    /// Backward, optionally without ∂J/∂input: the first layer of a network sets its parameters' gradients only, which
-    /// saves the largest of its three products (called by <see cref="Mlp"/>).
-    /// </summary>
-    internal Matrix<float>? Backward(Matrix<float> outputGradient, bool inputGradient)
+    // The first layer of a network sets its parameters' gradients only, which saves the largest of its three products.
+    void INetworkLayer.BackwardParametersOnly(Matrix<float> outputGradient) => Backward(outputGradient, inputGradient: false);
+
+    private Matrix<float>? Backward(Matrix<float> outputGradient, bool inputGradient)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
         if (_input is null || _output is null) throw new InvalidOperationException("Dense.Backward was called before Forward.");
@@ -129,32 +150,48 @@ public sealed class Dense : ILayer, IPredictInto
     public override string ToString() => $"Dense({Inputs} → {Outputs})";
 
     /// <summary>
-    /// Resolves <see cref="WeightInitialization.Auto"/> once the next layer is known (called by <see cref="Mlp"/>);
-    /// does nothing if the weights were already drawn or read.
+    /// Resolves <see cref="WeightInitialization.Auto"/> with the initialisation the next layer asks for (called by
+    /// <see cref="Mlp"/>); keeps weights that were chosen, loaded or set.
     /// </summary>
-    internal void InitializeFor(ILayer? next)
+    /// <remarks>
+    /// Weights read before the network chose were drawn as Glorot, provisionally: if they are still exactly that draw, the
+    /// network's choice replaces them; if the caller has changed them, they are the caller's weights and stay.
+    /// </remarks>
+    void INetworkLayer.InitializeBefore(WeightInitialization suited)
     {
-        if (_initialized) return;
-        Initialize(next is ReLU or Softplus ? WeightInitialization.He : WeightInitialization.Glorot);
-    }
-
-    /// <summary>Sets W and b to saved values (for <see cref="Mlp.Load(Stream)"/>); initialisation then draws nothing.</summary>
-    internal void Restore(Matrix<float> weights, Matrix<float> bias)
-    {
-        weights.CopyTo(_weights.Value);
-        bias.CopyTo(_bias.Value);
-        _initialized = true;
+        if (_drawnOnRead)
+        {
+            _drawnOnRead = false;
+            if (suited != WeightInitialization.Glorot && IsStillTheDraw(WeightInitialization.Glorot) && _bias.Value.ForAll(v => v == 0f))
+                Initialize(suited);
+            return;
+        }
+        if (!_initialized) Initialize(suited);
     }
 
     private void EnsureInitialized()
     {
-        if (!_initialized) Initialize(WeightInitialization.Glorot);
+        if (_initialized) return;
+        Initialize(WeightInitialization.Glorot);
+        _drawnOnRead = true;
+    }
+
+    private bool IsStillTheDraw(WeightInitialization initialization)
+    {
+        float[] drawn = new float[Inputs * Outputs];
+        Draw(initialization, drawn);
+        return drawn.AsSpan().SequenceEqual(_weights.Value.AsColumnMajorArray());
     }
 
     private void Initialize(WeightInitialization initialization)
     {
+        Draw(initialization, _weights.Value.AsColumnMajorArray());
+        _initialized = true;
+    }
+
+    private void Draw(WeightInitialization initialization, float[] w)
+    {
         var random = new Random(_seed);
-        float[] w = _weights.Value.AsColumnMajorArray();
         if (initialization == WeightInitialization.He)
         {
             double std = Math.Sqrt(2.0 / Inputs);
@@ -165,7 +202,6 @@ public sealed class Dense : ILayer, IPredictInto
             double limit = Math.Sqrt(6.0 / (Inputs + Outputs));
             for (int k = 0; k < w.Length; k++) w[k] = (float)ContinuousUniform.Sample(random, -limit, limit);
         }
-        _initialized = true;
     }
 
     private Matrix<float> CheckInput(Matrix<float> input)

@@ -6,8 +6,12 @@ namespace NeuralNet.Layers;
 
 /// <summary>Hard tanh: g(z) = max(−1, min(1, z)); g'(z) = 1 inside (−1, 1), else 0.</summary>
 /// <remarks>Thread safety: as every <see cref="ActivationLayer"/>, Predict from many threads, Forward and Backward from one.</remarks>
-public sealed class HardTanh : ActivationLayer
+public sealed class HardTanh : ActivationLayer, ILayerFactory<HardTanh>
 {
+    static string ILayerFactory<HardTanh>.KindName => "HardTanh";
+
+    static HardTanh ILayerFactory<HardTanh>.FromConfig(LayerConfig config) => new();
+
     /// <inheritdoc/>
     protected override void Activate(ReadOnlySpan<float> z, Span<float> h) => Elementwise.Apply<Clip>(z, h);
 

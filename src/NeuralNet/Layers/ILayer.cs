@@ -33,4 +33,20 @@ public interface ILayer
     /// <summary>Inference: the same output as <see cref="Forward"/>, in a new matrix, touching no cached state.</summary>
     /// <param name="input">A batch, one sample per row.</param>
     Matrix<float> Predict(Matrix<float> input);
+
+    /// <summary>
+    /// The number of input columns the layer requires, or null when it takes any width (an activation).
+    /// <see cref="Mlp"/> checks that consecutive layers agree.
+    /// </summary>
+    int? InputWidth => null;
+
+    /// <summary>The output width for an input of <paramref name="inputWidth"/> columns (null: not known); by default the same.</summary>
+    /// <param name="inputWidth">The width coming in, or null when the layers before leave it open.</param>
+    int? OutputWidth(int? inputWidth) => inputWidth;
+
+    /// <summary>
+    /// The initialisation that suits a <see cref="Dense"/> layer right before this one, when that layer was created with
+    /// <see cref="WeightInitialization.Auto"/>: He for ReLU-like units, Glorot (the default) otherwise.
+    /// </summary>
+    WeightInitialization InitializationBefore => WeightInitialization.Glorot;
 }

@@ -6,8 +6,15 @@ namespace NeuralNet.Layers;
 
 /// <summary>Rectified linear unit: g(z) = max(0, z); g'(z) = 1 if z &gt; 0, else 0 (0 at z = 0, as the lecture says).</summary>
 /// <remarks>Thread safety: as every <see cref="ActivationLayer"/>, Predict from many threads, Forward and Backward from one.</remarks>
-public sealed class ReLU : ActivationLayer
+public sealed class ReLU : ActivationLayer, ILayerFactory<ReLU>
 {
+    static string ILayerFactory<ReLU>.KindName => "ReLU";
+
+    static ReLU ILayerFactory<ReLU>.FromConfig(LayerConfig config) => new();
+
+    /// <summary>He: it keeps the variance of a ReLU-like unit's output stable.</summary>
+    public override WeightInitialization InitializationBefore => WeightInitialization.He;
+
     /// <inheritdoc/>
     protected override void Activate(ReadOnlySpan<float> z, Span<float> h) => TensorPrimitives.Max(z, 0f, h);
 

@@ -9,8 +9,12 @@ namespace NeuralNet.Layers;
 /// then fuses the two, which avoids the saturation the lecture warns of.
 /// Thread safety: as every <see cref="ActivationLayer"/>, Predict from many threads, Forward and Backward from one.
 /// </remarks>
-public sealed class Sigmoid : ActivationLayer
+public sealed class Sigmoid : ActivationLayer, ILayerFactory<Sigmoid>
 {
+    static string ILayerFactory<Sigmoid>.KindName => "Sigmoid";
+
+    static Sigmoid ILayerFactory<Sigmoid>.FromConfig(LayerConfig config) => new();
+
     /// <inheritdoc/>
     protected override void Activate(ReadOnlySpan<float> z, Span<float> h) => TensorPrimitives.Sigmoid(z, h);
 

@@ -1,5 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 using System.Numerics.Tensors;
+using NeuralNet.Kernels;
 
 namespace NeuralNet.Layers;
 
@@ -11,7 +12,7 @@ namespace NeuralNet.Layers;
 /// into the lecture's gradient (ŷ − y)/N at z, computed from the logits.
 /// Thread safety: <see cref="Predict"/> is safe from many threads at once; <see cref="Forward"/> and <see cref="Backward"/> keep the batch's state and must not run concurrently.
 /// </remarks>
-public sealed class Softmax : ILayer, IPredictInto
+public sealed class Softmax : ISerializableLayer, ILayerFactory<Softmax>, IPredictInto
 {
     private Matrix<float>? _output;
     private Matrix<float>? _inputGradient;
@@ -22,12 +23,22 @@ public sealed class Softmax : ILayer, IPredictInto
     public IReadOnlyList<Parameter> Parameters => [];
 
     /// <inheritdoc/>
+    public IReadOnlyList<NamedTensor> State => [];
+
+    /// <inheritdoc/>
+    public LayerConfig GetConfig() => new();
+
+    static string ILayerFactory<Softmax>.KindName => "Softmax";
+
+    static Softmax ILayerFactory<Softmax>.FromConfig(LayerConfig config) => new();
+
+    /// <inheritdoc/>
     public Matrix<float> Forward(Matrix<float> input)
     {
         ArgumentNullException.ThrowIfNull(input);
         _output = Shapes.Reuse(_output, input.RowCount, input.ColumnCount);
-        EnsureScratch(ref _rowScratch, 2 * input.RowCount);
-        Rows(Shapes.Dense(input), _output, _rowScratch);
+        RowSoftmax.EnsureScratch(ref _rowScratch, 2 * input.RowCount);
+        RowSoftmax.Apply(Shapes.Dense(input), _output, _rowScratch);
         return _output;
     }
 
@@ -75,47 +86,11 @@ public sealed class Softmax : ILayer, IPredictInto
     {
         // Per-thread scratch: Predict runs on many threads at once.
         float[] scratch = s_predictScratch ?? [];
-        EnsureScratch(ref scratch, 2 * input.RowCount);
+        RowSoftmax.EnsureScratch(ref scratch, 2 * input.RowCount);
         s_predictScratch = scratch;
-        Rows(Shapes.Dense(input), output, scratch);
+        RowSoftmax.Apply(Shapes.Dense(input), output, scratch);
     }
 
     /// <inheritdoc/>
     public override string ToString() => nameof(Softmax);
-
-    /// <summary>
-    /// Softmax of every row of <paramref name="z"/> into <paramref name="h"/>; returns nothing but leaves each
-    /// row's log-sum-exp, log Σⱼ exp(zⱼ), in the first n entries of <paramref name="scratch"/> (2n long).
-    /// </summary>
-    internal static void Rows(Matrix<float> z, Matrix<float> h, Span<float> scratch)
-    {
-        int n = z.RowCount, classes = z.ColumnCount;
-        float[] zs = z.AsColumnMajorArray(), hs = h.AsColumnMajorArray();
-        Span<float> rowMax = scratch[..n], rowSum = scratch.Slice(n, n);
-
-        // Column-major storage: a column is one class over the whole batch, so every step is a vector operation.
-        zs.AsSpan(0, n).CopyTo(rowMax);
-        for (int j = 1; j < classes; j++) TensorPrimitives.Max(rowMax, zs.AsSpan(j * n, n), rowMax);
-        rowSum.Clear();
-        for (int j = 0; j < classes; j++)
-        {
-            Span<float> column = hs.AsSpan(j * n, n);
-            TensorPrimitives.Subtract(zs.AsSpan(j * n, n), rowMax, column);
-            TensorPrimitives.Exp(column, column);
-            TensorPrimitives.Add(rowSum, column, rowSum);
-        }
-        for (int j = 0; j < classes; j++)
-        {
-            Span<float> column = hs.AsSpan(j * n, n);
-            TensorPrimitives.Divide(column, rowSum, column);
-        }
-        // log-sum-exp = max + log Σ exp(z − max): finite for any finite logits.
-        TensorPrimitives.Log(rowSum, rowSum);
-        TensorPrimitives.Add(rowMax, rowSum, rowMax);
-    }
-
-    internal static void EnsureScratch(ref float[] scratch, int length)
-    {
-        if (scratch.Length < length) scratch = new float[length];
-    }
 }

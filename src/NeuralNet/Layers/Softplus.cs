@@ -7,8 +7,15 @@ namespace NeuralNet.Layers;
 /// <remarks>Computed as max(z, 0) + log(1 + e^−|z|), which neither overflows nor loses the result for large |z|.
 /// Thread safety: as every <see cref="ActivationLayer"/>, Predict from many threads, Forward and Backward from one.
 /// </remarks>
-public sealed class Softplus : ActivationLayer
+public sealed class Softplus : ActivationLayer, ILayerFactory<Softplus>
 {
+    static string ILayerFactory<Softplus>.KindName => "Softplus";
+
+    static Softplus ILayerFactory<Softplus>.FromConfig(LayerConfig config) => new();
+
+    /// <summary>He: it keeps the variance of a ReLU-like unit's output stable.</summary>
+    public override WeightInitialization InitializationBefore => WeightInitialization.He;
+
     /// <inheritdoc/>
     protected override void Activate(ReadOnlySpan<float> z, Span<float> h) => Elementwise.Apply<StableSoftplus>(z, h);
 

@@ -6,8 +6,12 @@ namespace NeuralNet.Layers;
 
 /// <summary>Hyperbolic tangent: g(z) = tanh(z); g'(z) = 1 − tanh²(z).</summary>
 /// <remarks>Thread safety: as every <see cref="ActivationLayer"/>, Predict from many threads, Forward and Backward from one.</remarks>
-public sealed class Tanh : ActivationLayer
+public sealed class Tanh : ActivationLayer, ILayerFactory<Tanh>
 {
+    static string ILayerFactory<Tanh>.KindName => "Tanh";
+
+    static Tanh ILayerFactory<Tanh>.FromConfig(LayerConfig config) => new();
+
     /// <inheritdoc/>
     protected override void Activate(ReadOnlySpan<float> z, Span<float> h) => TensorPrimitives.Tanh(z, h);
 

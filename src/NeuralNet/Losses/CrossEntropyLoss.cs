@@ -1,4 +1,8 @@
 using MathNet.Numerics.LinearAlgebra;
+using System.Numerics.Tensors;
+using NeuralNet.Kernels;
+using NeuralNet.Layers;
+using NeuralNet.Training;
 
 namespace NeuralNet.Losses;
 
@@ -8,11 +12,14 @@ namespace NeuralNet.Losses;
 /// </summary>
 /// <remarks>
 /// After a <see cref="Layers.Softmax"/> output, <see cref="Mlp.ComputeGradients"/> fuses the two: the loss comes
-/// from the logits by log-sum-exp and the gradient at the logits is exactly (ŷ − y)/N, the lecture's result.
-/// Stateless and thread-safe.
+/// from the logits by log-sum-exp, L = (1/N) Σₙ Σᵢ yᵢ (logΣⱼexp(zⱼ) − zᵢ), and the gradient at the logits is exactly
+/// (softmax(z) − y)/N, the lecture's result. Stateless and thread-safe.
 /// </remarks>
-public sealed class CrossEntropyLoss : ILoss
+public sealed class CrossEntropyLoss : IFusedLoss
 {
+    // Per-thread: each row's log-sum-exp and maximum for the fused form; a loss may be shared by models on many threads.
+    [ThreadStatic] private static float[]? s_rowScratch;
+
     // ŷ below this is treated as this: log(0) would make the loss infinite for a confident wrong answer.
     private const float MinProbability = 1e-30f;
 
@@ -50,6 +57,39 @@ public sealed class CrossEntropyLoss : ILoss
         float n = prediction.RowCount;
         for (int k = 0; k < p.Length; k++)
             g[k] = y[k] == 0f ? 0f : -y[k] / (n * MathF.Max(p[k], MinProbability));
+    }
+
+    /// <inheritdoc/>
+    public Type FusedOutputUnit => typeof(Softmax);
+
+    /// <summary>Accuracy: the argmax of each row against the target's.</summary>
+    public IMetric? DefaultMetric => Accuracy.Instance;
+
+    /// <inheritdoc/>
+    public float LossAndGradientAtLogits(Matrix<float> logits, Matrix<float> target, Matrix<float> gradient)
+    {
+        var (z, y) = Targets.Check(logits, target);
+        Targets.RequireDistributions(target);
+        Shapes.RequireSame(gradient, logits, nameof(gradient));
+        int n = logits.RowCount, classes = logits.ColumnCount;
+        float[] scratch = s_rowScratch ?? [];
+        RowSoftmax.EnsureScratch(ref scratch, 2 * n);
+        s_rowScratch = scratch;
+
+        // The softmax goes straight into the gradient buffer; the scratch keeps each row's log-sum-exp.
+        RowSoftmax.Apply(Shapes.Dense(logits), gradient, scratch);
+        ReadOnlySpan<float> logSumExp = scratch.AsSpan(0, n);
+        float[] g = gradient.AsColumnMajorArray();
+        double loss = 0;
+        for (int j = 0; j < classes; j++)
+        {
+            ReadOnlySpan<float> yj = y.AsSpan(j * n, n);
+            loss += TensorPrimitives.Dot(yj, logSumExp) - TensorPrimitives.Dot(yj, z.AsSpan(j * n, n));
+            Span<float> gj = g.AsSpan(j * n, n);
+            TensorPrimitives.Subtract(gj, yj, gj);
+            TensorPrimitives.Multiply(gj, 1f / n, gj);
+        }
+        return (float)(loss / n);
     }
 
     /// <inheritdoc/>

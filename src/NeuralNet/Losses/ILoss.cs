@@ -1,4 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
+using NeuralNet.Training;
 
 namespace NeuralNet.Losses;
 
@@ -27,4 +28,10 @@ public interface ILoss
         Gradient(prediction, target, gradient);
         return gradient;
     }
+
+    /// <summary>
+    /// The metric <see cref="Mlp.Fit"/> reports on validation data when <see cref="TrainingOptions.Metric"/> is not set:
+    /// the loss's own choice (accuracy for the classification losses), null for none.
+    /// </summary>
+    IMetric? DefaultMetric => null;
 }

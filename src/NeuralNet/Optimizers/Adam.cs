@@ -6,7 +6,7 @@ namespace NeuralNet.Optimizers;
 /// Weight decay λ adds λθ to the weights' gradient before the moments see it (the lecture's λΩ(θ)), as PyTorch's
 /// <c>Adam(weight_decay=λ)</c>; for decay decoupled from the moments use <see cref="AdamW"/>. Biases are not decayed. Not thread-safe.
 /// </remarks>
-public sealed class Adam : ILearningRateOptimizer
+public sealed class Adam : ILearningRateOptimizer, IFiniteUpdate
 {
     private readonly AdamMoments _moments = new();
 

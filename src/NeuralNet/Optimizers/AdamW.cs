@@ -6,7 +6,7 @@ namespace NeuralNet.Optimizers;
 /// Weight decay shrinks the weights directly, θ ← θ(1 − ηλ), before the Adam update; the moments see only ∇L.
 /// Biases are not decayed. Not thread-safe.
 /// </remarks>
-public sealed class AdamW : ILearningRateOptimizer
+public sealed class AdamW : ILearningRateOptimizer, IFiniteUpdate
 {
     private readonly AdamMoments _moments = new();
 

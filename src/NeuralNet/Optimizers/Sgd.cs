@@ -10,7 +10,7 @@ namespace NeuralNet.Optimizers;
 /// With momentum μ: v ← μ v + g (v starts as g), then g ← v, or g ← g + μ v with Nesterov. Velocities are kept
 /// per parameter. Not thread-safe.
 /// </remarks>
-public sealed class Sgd : ILearningRateOptimizer
+public sealed class Sgd : ILearningRateOptimizer, IFiniteUpdate
 {
     private readonly Dictionary<Parameter, float[]> _velocity = new(ReferenceEqualityComparer.Instance);
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using System.Text;
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Layers;
 
@@ -33,7 +34,7 @@ internal sealed class ModelReader : IDisposable
         using var reader = new ModelReader(source);
         LayerRecord[] records = reader.ReadHeader();
         reader.RequireRemaining(records);
-        float[][] values = reader.ReadParameters(records);
+        float[][][] values = reader.ReadTensors(records);
         reader.ReadChecksum();
         if (requireEnd && source.ReadByte() >= 0)
             throw Invalid($"There are unexpected bytes after the model's checksum at byte {reader._offset}; the file holds more than one model.");
@@ -65,27 +66,68 @@ internal sealed class ModelReader : IDisposable
 
         var records = new LayerRecord[count];
         int? width = null;
-        Span<byte> kind = stackalloc byte[1];
         for (int k = 0; k < records.Length; k++)
         {
-            Fill(kind, $"the kind of layer {k}");
-            if (!Enum.IsDefined((LayerKind)kind[0]))
-                throw Invalid($"Layer {k} has kind code {kind[0]}, which this library does not know (it knows 1 … {Enum.GetValues<LayerKind>().Length}).");
-            if ((LayerKind)kind[0] != LayerKind.Dense)
-            {
-                records[k] = new LayerRecord((LayerKind)kind[0]);
-                continue;
-            }
-            int inputs = ReadWidth(k, "inputs"), outputs = ReadWidth(k, "outputs");
-            var record = new LayerRecord(LayerKind.Dense, inputs, outputs);
-            if (record.WeightCount > ModelFormat.MaxParameterCount)
-                throw Invalid($"Layer {k} claims {record} = {record.WeightCount} weights, more than one matrix can hold ({ModelFormat.MaxParameterCount}). The file is corrupted.");
-            if (width is { } w && inputs != w)
-                throw Invalid($"Layer {k} ({record}) expects {inputs} inputs but the layers before it produce {w}. The file is corrupted.");
-            width = outputs;
-            records[k] = record;
+            records[k] = version == 1 ? ReadVersion1Layer(k, ref width) : ReadLayer(k);
+            foreach (TensorRecord tensor in records[k].Tensors)
+                if (tensor.Count > ModelFormat.MaxParameterCount)
+                    throw Invalid($"Layer {k} ({records[k]}) claims {tensor.Count} {tensor.Name} values ({tensor.Rows} × {tensor.Columns}), more than one matrix can hold ({ModelFormat.MaxParameterCount}). The file is corrupted.");
         }
         return records;
+    }
+
+    /// <summary>Version 1: a kind code, and for Dense its widths, which must chain; the tensors are implied.</summary>
+    private LayerRecord ReadVersion1Layer(int k, ref int? width)
+    {
+        Span<byte> code = stackalloc byte[1];
+        Fill(code, $"the kind of layer {k}");
+        string[] kinds = ModelFormat.Version1Kinds;
+        if (code[0] is 0 || code[0] >= kinds.Length)
+            throw Invalid($"Layer {k} has kind code {code[0]}, which format version 1 does not have (it has 1 … {kinds.Length - 1}).");
+        if (code[0] != 1) return new LayerRecord(kinds[code[0]], new LayerConfig(), []);
+        int inputs = ReadWidth(k, "inputs"), outputs = ReadWidth(k, "outputs");
+        if (width is { } w && inputs != w)
+            throw Invalid($"Layer {k} (Dense({inputs} → {outputs})) expects {inputs} inputs but the layers before it produce {w}. The file is corrupted.");
+        width = outputs;
+        return new LayerRecord(kinds[1], new LayerConfig { { "inputs", inputs }, { "outputs", outputs } },
+            [new TensorRecord("weights", outputs, inputs), new TensorRecord("bias", outputs, 1)]);
+    }
+
+    /// <summary>Version 2: the kind's name, its config entries, and the names and shapes of its tensors.</summary>
+    private LayerRecord ReadLayer(int k)
+    {
+        string kind = ReadString($"the kind of layer {k}");
+        var config = new LayerConfig();
+        Span<byte> tag = stackalloc byte[1];
+        int entries = ReadCount($"the config entry count of layer {k}");
+        for (int e = 0; e < entries; e++)
+        {
+            string key = ReadString($"config entry {e} of layer {k}");
+            Fill(tag, $"the type of config entry '{key}' of layer {k}");
+            string what = $"config entry '{key}' of layer {k}";
+            if (config.Contains(key)) throw Invalid($"Layer {k} ({kind}) has config entry '{key}' twice. The file is corrupted.");
+            switch ((ModelFormat.ValueType)tag[0])
+            {
+                case ModelFormat.ValueType.Int32: config.Add(key, (int)ReadUInt32(what)); break;
+                case ModelFormat.ValueType.Single: config.Add(key, BitConverter.UInt32BitsToSingle(ReadUInt32(what))); break;
+                case ModelFormat.ValueType.Boolean:
+                    Fill(tag, what);
+                    if (tag[0] > 1) throw Invalid($"Layer {k} ({kind}): {what} is a flag of value {tag[0]}; flags are 0 or 1. The file is corrupted.");
+                    config.Add(key, tag[0] == 1);
+                    break;
+                case ModelFormat.ValueType.String: config.Add(key, ReadString(what)); break;
+                default: throw Invalid($"Layer {k} ({kind}): {what} has type tag {tag[0]}, which the format does not have (1 … 4). The file is corrupted.");
+            }
+        }
+        int count = ReadCount($"the tensor count of layer {k}");
+        var tensors = new TensorRecord[count];
+        for (int t = 0; t < count; t++)
+        {
+            string name = ReadString($"the name of tensor {t} of layer {k}");
+            int rows = ReadWidth(k, $"rows of its {name}"), columns = ReadWidth(k, $"columns of its {name}");
+            tensors[t] = new TensorRecord(name, rows, columns);
+        }
+        return new LayerRecord(kind, config, tensors);
     }
 
     /// <summary>On a seekable stream, rejects a short file at once instead of reading up to its end.</summary>
@@ -93,22 +135,24 @@ internal sealed class ModelReader : IDisposable
     {
         if (!_source.CanSeek) return;
         long needed = ModelFormat.ChecksumLength;
-        foreach (LayerRecord record in records) needed += (record.WeightCount + record.Outputs) * ModelFormat.BytesPerValue;
+        foreach (LayerRecord record in records)
+            foreach (TensorRecord tensor in record.Tensors) needed += tensor.Count * ModelFormat.BytesPerValue;
         long remaining = _source.Length - _source.Position;
         if (remaining < needed)
-            throw Invalid($"The model is truncated: after its {_offset}-byte header it needs {needed} bytes of parameters and checksum, but only {remaining} remain.");
+            throw Invalid($"The model is truncated: after its {_offset}-byte header it needs {needed} bytes of tensors and checksum, but only {remaining} remain.");
     }
 
-    private float[][] ReadParameters(LayerRecord[] records)
+    private float[][][] ReadTensors(LayerRecord[] records)
     {
-        var values = new List<float[]>();
+        var values = new float[records.Length][][];
         for (int k = 0; k < records.Length; k++)
         {
-            if (records[k].Kind != LayerKind.Dense) continue;
-            values.Add(ReadFloats(records[k].WeightCount, $"the weights of layer {k}"));
-            values.Add(ReadFloats(records[k].Outputs, $"the bias of layer {k}"));
+            TensorRecord[] tensors = records[k].Tensors;
+            values[k] = new float[tensors.Length][];
+            for (int t = 0; t < tensors.Length; t++)
+                values[k][t] = ReadFloats(tensors[t].Count, $"the {tensors[t].Name} of layer {k}");
         }
-        return [.. values];
+        return values;
     }
 
     private void ReadChecksum()
@@ -122,47 +166,108 @@ internal sealed class ModelReader : IDisposable
         _offset += got;
     }
 
-    private static void RequireFinite(LayerRecord[] records, float[][] values)
+    private static void RequireFinite(LayerRecord[] records, float[][][] values)
     {
-        int p = 0;
         for (int k = 0; k < records.Length; k++)
-        {
-            if (records[k].Kind != LayerKind.Dense) continue;
-            foreach (string name in (ReadOnlySpan<string>)["weights", "bias"])
+            for (int t = 0; t < values[k].Length; t++)
             {
-                int bad = Shapes.IndexOfNonFinite(values[p]);
-                if (bad >= 0) throw Invalid($"Layer {k} ({records[k]}) has {name} value {bad} equal to {values[p][bad]}; a model's parameters must be finite.");
-                p++;
+                int bad = Shapes.IndexOfNonFinite(values[k][t]);
+                if (bad >= 0)
+                    throw Invalid($"Layer {k} ({records[k]}) has {records[k].Tensors[t].Name} value {bad} equal to {values[k][t][bad]}; a model's tensors must be finite.");
             }
-        }
     }
 
-    private static Mlp Build(LayerRecord[] records, float[][] values)
+    /// <summary>Rebuilds every layer through the registry, checks its state against the file's and copies the values in.</summary>
+    private static Mlp Build(LayerRecord[] records, float[][][] values)
     {
         var layers = new ILayer[records.Length];
-        int p = 0;
         for (int k = 0; k < records.Length; k++)
         {
             LayerRecord record = records[k];
-            if (record.Kind != LayerKind.Dense)
+            ISerializableLayer layer;
+            try
             {
-                layers[k] = record.CreateActivation();
-                continue;
+                layer = LayerRegistry.Create(record.Kind, record.Config) ?? throw Invalid(
+                    $"Layer {k} is of kind '{record.Kind}', which is not registered. Register the class that implements it with " +
+                    $"LayerRegistry.Register<T>() before loading. Registered kinds: {string.Join(", ", LayerRegistry.KindNames)}.");
             }
-            var dense = new Dense(record.Inputs, record.Outputs);
-            // The row-major W is the column-major storage of Wᵀ (inputs × outputs).
-            Matrix<float> transposed = Matrix<float>.Build.Dense(record.Inputs, record.Outputs, values[p++]);
-            dense.Restore(transposed.Transpose(), Matrix<float>.Build.Dense(record.Outputs, 1, values[p++]));
-            layers[k] = dense;
+            catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+            {
+                throw Invalid($"Layer {k} ({record}) cannot be built from its config: {e.Message}", e);
+            }
+            catch (InvalidDataException e) when (!e.Message.StartsWith($"Layer {k} ", StringComparison.Ordinal))
+            {
+                throw Invalid($"Layer {k} ({record}): {e.Message}", e);
+            }
+
+            IReadOnlyList<NamedTensor> state = layer.State;
+            string Describe(IEnumerable<(string Name, int Rows, int Columns)> tensors) =>
+                string.Join(", ", tensors.Select(t => $"{t.Name} {t.Rows} × {t.Columns}"));
+            bool matches = state.Count == record.Tensors.Length;
+            for (int t = 0; matches && t < state.Count; t++)
+                matches = state[t].Name == record.Tensors[t].Name
+                    && state[t].Value.RowCount == record.Tensors[t].Rows && state[t].Value.ColumnCount == record.Tensors[t].Columns;
+            if (!matches)
+                throw Invalid(
+                    $"Layer {k} ({record}) holds tensors [{Describe(record.Tensors.Select(t => (t.Name, t.Rows, t.Columns)))}] but a {record.Kind} of that " +
+                    $"config has [{Describe(state.Select(t => (t.Name, t.Value.RowCount, t.Value.ColumnCount)))}]. The file is corrupted.");
+            for (int t = 0; t < state.Count; t++)
+            {
+                // The file is row-major: the column-major storage of the transpose.
+                Matrix<float> target = state[t].Value;
+                Matrix<float> saved = Matrix<float>.Build.Dense(target.ColumnCount, target.RowCount, values[k][t]);
+                saved.Transpose().CopyTo(target);
+            }
+            layer.OnStateLoaded();
+            layers[k] = layer;
         }
-        return new Mlp(layers);
+        try
+        {
+            return new Mlp(layers);
+        }
+        catch (ArgumentException e)
+        {
+            throw Invalid($"The layers do not make a network: {e.Message} The file is corrupted.", e);
+        }
+    }
+
+    private int ReadCount(string what)
+    {
+        int value = ReadUInt16(what);
+        if (value > ModelFormat.MaxEntries)
+            throw Invalid($"The file claims {value} for {what}; at most {ModelFormat.MaxEntries} are allowed. The file is corrupted.");
+        return value;
+    }
+
+    private string ReadString(string what)
+    {
+        int length = ReadUInt16($"the length of {what}");
+        if (length is 0 or > ModelFormat.MaxStringBytes)
+            throw Invalid($"The file claims {length} bytes for {what}; a name or string has 1 … {ModelFormat.MaxStringBytes}. The file is corrupted.");
+        Span<byte> bytes = _chunk.AsSpan(0, length);
+        Fill(bytes, what);
+        try
+        {
+            return Strict.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw Invalid($"{char.ToUpperInvariant(what[0])}{what[1..]} is not valid UTF-8. The file is corrupted.");
+        }
+    }
+
+    private ushort ReadUInt16(string what)
+    {
+        Span<byte> bytes = stackalloc byte[2];
+        Fill(bytes, what);
+        return BinaryPrimitives.ReadUInt16LittleEndian(bytes);
     }
 
     private int ReadWidth(int layer, string what)
     {
         uint value = ReadUInt32($"the {what} of layer {layer}");
         if (value is 0 or > int.MaxValue)
-            throw Invalid($"Layer {layer} (Dense) claims {value} {what}; a Dense layer has 1 … {int.MaxValue}. The file is corrupted.");
+            throw Invalid($"Layer {layer} claims {value} {what}; a width is 1 … {int.MaxValue}. The file is corrupted.");
         return (int)value;
     }
 
@@ -206,7 +311,9 @@ internal sealed class ModelReader : IDisposable
     private InvalidDataException Truncated(int got, string what) =>
         Invalid($"The model is truncated: it ends at byte {_offset + got}, inside {what}.");
 
-    private static InvalidDataException Invalid(string message) => new(message);
+    private static InvalidDataException Invalid(string message, Exception? inner = null) => new(message, inner);
+
+    private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexString(bytes);
 }

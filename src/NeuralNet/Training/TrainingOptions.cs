@@ -52,6 +52,13 @@ public sealed class TrainingOptions
     /// </summary>
     public ILearningRateSchedule? LearningRateSchedule { get; init; }
 
+    /// <summary>
+    /// The metric reported on the validation data after each epoch (<see cref="EpochResult.ValidationMetric"/>). Null (the
+    /// default) takes the loss's <see cref="Losses.ILoss.DefaultMetric"/>: accuracy for cross-entropy losses, none for
+    /// regression losses.
+    /// </summary>
+    public IMetric? Metric { get; init; }
+
     internal bool HasValidation => ValidationInputs is not null;
 
     /// <summary>Rejects inconsistent options, naming the option and its value.</summary>

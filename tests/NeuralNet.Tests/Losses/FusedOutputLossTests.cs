@@ -6,16 +6,26 @@ namespace NeuralNet.Tests.Losses;
 
 public class FusedOutputLossTests
 {
-    private static FusedOutputLoss SoftmaxCrossEntropy => FusedOutputLoss.For(new Softmax(), new CrossEntropyLoss())!;
-    private static FusedOutputLoss SigmoidBinaryCrossEntropy => FusedOutputLoss.For(new Sigmoid(), new BinaryCrossEntropyLoss())!;
+    private static IFusedLoss SoftmaxCrossEntropy => new CrossEntropyLoss();
+    private static IFusedLoss SigmoidBinaryCrossEntropy => new BinaryCrossEntropyLoss();
 
     [Fact]
-    public void Only_the_maximum_likelihood_pairs_fuse()
+    public void Each_maximum_likelihood_loss_declares_the_output_unit_it_fuses_with()
     {
-        FusedOutputLoss.For(new Softmax(), new CrossEntropyLoss()).Should().BeOfType<SoftmaxCrossEntropy>();
-        FusedOutputLoss.For(new Sigmoid(), new BinaryCrossEntropyLoss()).Should().BeOfType<SigmoidBinaryCrossEntropy>();
-        FusedOutputLoss.For(new Sigmoid(), new MeanSquaredErrorLoss()).Should().BeNull();
-        FusedOutputLoss.For(new Softmax(), new BinaryCrossEntropyLoss()).Should().BeNull();
+        new CrossEntropyLoss().FusedOutputUnit.Should().Be(typeof(Softmax));
+        new BinaryCrossEntropyLoss().FusedOutputUnit.Should().Be(typeof(Sigmoid));
+        new MeanSquaredErrorLoss().Should().NotBeAssignableTo<IFusedLoss>();
+    }
+
+    [Fact]
+    public void A_fused_loss_after_another_output_unit_is_not_fused()
+    {
+        // Cross-entropy after a Sigmoid runs unfused: its gradient goes through ∂L/∂ŷ and the sigmoid's derivative.
+        var x = TestData.Uniform(4, 3, seed: 7, low: -1, high: 1);
+        var y = Matrix<float>.Build.Dense(4, 2, (i, j) => j == i % 2 ? 1f : 0f);
+        var model = new Mlp(new Dense(3, 2, seed: 8), new Sigmoid());
+        float loss = model.ComputeGradients(x, y, new CrossEntropyLoss());
+        loss.Should().BeApproximately(new CrossEntropyLoss().Loss(model.Predict(x), y), 1e-6f);
     }
 
     [Fact]
@@ -25,7 +35,7 @@ public class FusedOutputLossTests
         var z = TestData.Uniform(n, classes, seed: 1, low: -3, high: 3);
         var y = TestData.OneHot(n, classes, seed: 2);
         var gradient = Matrix<float>.Build.Dense(n, classes);
-        float loss = SoftmaxCrossEntropy.LossAndGradient(z, y, gradient);
+        float loss = SoftmaxCrossEntropy.LossAndGradientAtLogits(z, y, gradient);
 
         double expectedLoss = 0;
         for (int i = 0; i < n; i++)
@@ -48,7 +58,7 @@ public class FusedOutputLossTests
         var z = TestData.Uniform(n, outputs, seed: 3, low: -4, high: 4);
         var y = TestData.Uniform(n, outputs, seed: 4, low: 0, high: 1);
         var gradient = Matrix<float>.Build.Dense(n, outputs);
-        float loss = SigmoidBinaryCrossEntropy.LossAndGradient(z, y, gradient);
+        float loss = SigmoidBinaryCrossEntropy.LossAndGradientAtLogits(z, y, gradient);
 
         double expectedLoss = 0;
         for (int i = 0; i < n; i++)
@@ -69,11 +79,11 @@ public class FusedOutputLossTests
         var probabilities = TestData.Uniform(3, 4, seed: 7, low: 0, high: 1);
         var gradient = Matrix<float>.Build.Dense(3, 4);
 
-        SoftmaxCrossEntropy.LossAndGradient(z, oneHot, gradient);
+        SoftmaxCrossEntropy.LossAndGradientAtLogits(z, oneHot, gradient);
         GradientCheck.ShouldMatch(gradient, GradientCheck.Numerical(z,
             () => new CrossEntropyLoss().Loss(new Softmax().Predict(z), oneHot), step: 1e-3f), "softmax + CE ∂L/∂z");
 
-        SigmoidBinaryCrossEntropy.LossAndGradient(z, probabilities, gradient);
+        SigmoidBinaryCrossEntropy.LossAndGradientAtLogits(z, probabilities, gradient);
         GradientCheck.ShouldMatch(gradient, GradientCheck.Numerical(z,
             () => new BinaryCrossEntropyLoss().Loss(new Sigmoid().Predict(z), probabilities), step: 1e-3f), "sigmoid + BCE ∂L/∂z");
     }
@@ -85,7 +95,7 @@ public class FusedOutputLossTests
         var y = Matrix<float>.Build.DenseOfArray(new float[,] { { 0, 1, 0 }, { 1, 0, 0 } });
         var gradient = Matrix<float>.Build.Dense(2, 3);
 
-        float loss = SoftmaxCrossEntropy.LossAndGradient(z, y, gradient);
+        float loss = SoftmaxCrossEntropy.LossAndGradientAtLogits(z, y, gradient);
         // Row 0: log-sum-exp ≈ 1000, true logit −1000 → 2000; row 1: ≈ 1000 + log 2, true logit −1000 → 2000 + log 2.
         ((double)loss).Should().BeApproximately((2000 + 2000 + Math.Log(2)) / 2, 1e-2);
         gradient.Enumerate().Should().AllSatisfy(g => float.IsFinite(g).Should().BeTrue());
@@ -93,7 +103,7 @@ public class FusedOutputLossTests
         gradient[0, 1].Should().BeApproximately(-0.5f, 1e-6f);
 
         var binary = Matrix<float>.Build.DenseOfArray(new float[,] { { 1, 0, 1 }, { 1, 1, 0 } });
-        loss = SigmoidBinaryCrossEntropy.LossAndGradient(z, binary, gradient);
+        loss = SigmoidBinaryCrossEntropy.LossAndGradientAtLogits(z, binary, gradient);
         // Right with certainty at [0,0], [0,1], [1,1]; wrong by 1000 at [1,0] and [1,2]; [0,2] costs log 2.
         ((double)loss).Should().BeApproximately((2000 + Math.Log(2)) / 2, 1e-2);
         gradient.Enumerate().Should().AllSatisfy(g => float.IsFinite(g).Should().BeTrue());

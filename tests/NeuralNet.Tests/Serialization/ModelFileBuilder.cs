@@ -22,6 +22,27 @@ internal sealed class ModelFileBuilder
 
     internal ModelFileBuilder Byte(byte value) { _writer.Write(value); return this; }
 
+    internal ModelFileBuilder UInt16(ushort value) { _writer.Write(value); return this; }
+
+    internal ModelFileBuilder Int32(int value) { _writer.Write(value); return this; }
+
+    /// <summary>A version-2 string: its UTF-8 length as uint16, then the bytes.</summary>
+    internal ModelFileBuilder String(string value)
+    {
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(value);
+        _writer.Write((ushort)bytes.Length);
+        _writer.Write(bytes);
+        return this;
+    }
+
+    /// <summary>A version-2 layer record without config or tensors.</summary>
+    internal ModelFileBuilder Plain(string kind) => String(kind).UInt16(0).UInt16(0);
+
+    /// <summary>A version-2 Dense record: config inputs and outputs, tensors weights (outputs × inputs) and bias (outputs × 1).</summary>
+    internal ModelFileBuilder DenseRecord(int inputs, int outputs) => String("Dense")
+        .UInt16(2).String("inputs").Byte(1).Int32(inputs).String("outputs").Byte(1).Int32(outputs)
+        .UInt16(2).String("weights").UInt32((uint)outputs).UInt32((uint)inputs).String("bias").UInt32((uint)outputs).UInt32(1);
+
     internal ModelFileBuilder Floats(params float[] values) { foreach (float v in values) _writer.Write(v); return this; }
 
     /// <summary>The bytes so far, followed by their SHA-256.</summary>

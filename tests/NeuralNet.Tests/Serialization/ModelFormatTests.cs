@@ -31,12 +31,22 @@ public sealed class ModelFormatTests
         model.Predict(Matrix<float>.Build.Dense(1, 2, 1f))[0, 0].Should().Be(1f / (1f + MathF.Exp(-19.625f)));
     }
 
-    [Fact]
-    public void The_writer_produces_exactly_the_documented_bytes()
-    {
-        Mlp model = SampleModels.Load(Version1File());
+    // The same model in version 2: each layer's kind by name, its config entries and its tensors' names and shapes.
+    private static byte[] Version2File() => new ModelFileBuilder(version: 2)
+        .UInt32(4)
+        .DenseRecord(2, 3)
+        .Plain("ReLU")
+        .DenseRecord(3, 1)
+        .Plain("Sigmoid")
+        .Floats(1, 2, 3, 4, 5, 6).Floats(0.5f, -0.5f, 0.25f)
+        .Floats(1, -1, 2).Floats(0.125f)
+        .WithChecksum();
 
-        SampleModels.Bytes(model).Should().Equal(Version1File());
+    [Fact]
+    public void The_writer_produces_exactly_the_documented_version_2_bytes_also_for_a_model_read_from_version_1()
+    {
+        SampleModels.Bytes(SampleModels.Load(Version1File())).Should().Equal(Version2File());
+        SampleModels.Bytes(SampleModels.Load(Version2File())).Should().Equal(Version2File());
     }
 
     public static TheoryData<string, byte[], string> InvalidFiles => new()
@@ -46,7 +56,7 @@ public sealed class ModelFormatTests
         { "text", "{\"layers\": []}"u8.ToArray(), "*not a NeuralNet model*" },
         { "magic cut short", Version1File()[..5], "*truncated*magic*" },
         { "version 0", new ModelFileBuilder(version: 0).UInt32(1).Byte(2).WithChecksum(), "*version is 0*" },
-        { "future version", new ModelFileBuilder(version: 2).UInt32(1).Byte(2).WithChecksum(), "*format version 2*newer*" },
+        { "future version", new ModelFileBuilder(version: 3).UInt32(1).Byte(2).WithChecksum(), "*format version 3*newer*" },
         { "no layers", new ModelFileBuilder().UInt32(0).WithChecksum(), "*claims 0 layers*" },
         { "absurd layer count", new ModelFileBuilder().UInt32(uint.MaxValue).WithChecksum(), "*claims 4294967295 layers*" },
         { "unknown layer kind", new ModelFileBuilder().UInt32(1).Byte(200).WithChecksum(), "*Layer 0*kind code 200*" },
