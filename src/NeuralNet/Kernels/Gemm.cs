@@ -15,8 +15,8 @@ internal static unsafe class Gemm
     private const int NR = MicroKernel.NR;
 
     /// <summary>
-    /// Below this many multiply-adds (≈ 3 µs of work) a second thread costs more than it saves. A spinning helper takes
-    /// a part in about 0.5 µs, so a batch of 256 through a 128 → 10 layer (0.33 M) already gains 1.15–1.8×.
+    /// Below this many multiply-adds a second thread costs more than handing it a part does (README, Performance: the
+    /// hand-over and the threshold's measurements).
     /// </summary>
     internal const long ParallelThreshold = 1L << 18;
 

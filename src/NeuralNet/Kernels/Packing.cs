@@ -46,8 +46,8 @@ internal static unsafe class Packing
     /// </summary>
     /// <remarks>
     /// When the rows are adjacent in memory (the forward product's Wᵀ: each k is a contiguous run of W), sliver by
-    /// sliver would walk a 1 KB stride through kc lines of W per sliver, the prefetcher's worst case, and measured as
-    /// a fifth of the 64 × 784 × 256 forward product. Going along k instead reads each run of W once, front to back,
+    /// sliver would walk a 1 KB stride through kc lines of W per sliver, the prefetcher's worst case. Going along k
+    /// instead reads each run of W once, front to back,
     /// and scatters it into the slivers' rows, which are short write streams that stay in L1.
     /// </remarks>
     internal static void Panel(StridedMatrix source, int count, int width, int kc, float* destination)

@@ -3,37 +3,49 @@ using System.Numerics.Tensors;
 namespace NeuralNet.Optimizers;
 
 /// <summary>
-/// The moment estimates and update shared by <see cref="Adam"/> and <see cref="AdamW"/>, as PyTorch computes them:
-/// m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ − (η / (1−β₁ᵗ)) · m / (√v / √(1−β₂ᵗ) + ε).
+/// The one Adam: the hyper-parameters, moment estimates and update that <see cref="Adam"/> and <see cref="AdamW"/> are
+/// two faces of, as PyTorch computes them: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ − (η / (1−β₁ᵗ)) · m / (√v / √(1−β₂ᵗ) + ε).
+/// The two differ only in where the weight decay λ goes: into the gradient as λθ (Adam's L2), or straight onto the
+/// weights as θ ← θ(1 − ηλ) before the update (AdamW's decoupled decay). Both decay weights only.
 /// </summary>
 internal sealed class AdamMoments
 {
     private readonly Dictionary<Parameter, (float[] M, float[] V)> _moments = new(ReferenceEqualityComparer.Instance);
 
+    /// <summary>Checks every hyper-parameter (the exceptions name it and its value).</summary>
+    internal AdamMoments(float learningRate, float beta1, float beta2, float epsilon, float weightDecay, bool decoupled)
+    {
+        LearningRate = learningRate;
+        Beta1 = HyperParameters.UnitInterval(beta1, nameof(beta1), "β₁");
+        Beta2 = HyperParameters.UnitInterval(beta2, nameof(beta2), "β₂");
+        Epsilon = HyperParameters.Positive(epsilon, nameof(epsilon), "ε");
+        WeightDecay = HyperParameters.NonNegative(weightDecay, nameof(weightDecay), "Weight decay");
+        Decoupled = decoupled;
+    }
+
+    /// <summary>η, settable between steps.</summary>
+    internal float LearningRate { get; set => field = HyperParameters.LearningRate(value); }
+
+    internal float Beta1 { get; }
+
+    internal float Beta2 { get; }
+
+    internal float Epsilon { get; }
+
+    internal float WeightDecay { get; }
+
+    /// <summary>AdamW's decay (on θ) rather than Adam's (on the gradient).</summary>
+    internal bool Decoupled { get; }
+
     /// <summary>t, the number of steps taken (PyTorch counts it per parameter; here every parameter steps together).</summary>
     internal int Steps { get; private set; }
 
-    internal static void Validate(float learningRate, float beta1, float beta2, float epsilon, float weightDecay)
-    {
-        RequireLearningRate(learningRate);
-        if (!(beta1 >= 0f && beta1 < 1f))
-            throw new ArgumentOutOfRangeException(nameof(beta1), beta1, $"β₁ must lie in [0, 1), but was {beta1}.");
-        if (!(beta2 >= 0f && beta2 < 1f))
-            throw new ArgumentOutOfRangeException(nameof(beta2), beta2, $"β₂ must lie in [0, 1), but was {beta2}.");
-        if (!(epsilon > 0f) || !float.IsFinite(epsilon))
-            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"ε must be greater than 0 and finite, but was {epsilon}.");
-        if (!(weightDecay >= 0f) || !float.IsFinite(weightDecay))
-            throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, $"Weight decay must be at least 0 and finite, but was {weightDecay}.");
-    }
-
-    internal static float RequireLearningRate(float value) =>
-        value > 0f && float.IsFinite(value)
-            ? value
-            : throw new ArgumentOutOfRangeException("learningRate", value, $"The learning rate must be greater than 0 and finite, but was {value}.");
+    internal void Step(IReadOnlyList<Parameter> parameters) =>
+        Step(parameters, LearningRate, Beta1, Beta2, Epsilon, l2: Decoupled ? 0f : WeightDecay, decoupled: Decoupled ? WeightDecay : 0f);
 
     // l2: λ added to the gradient as λθ (Adam's weight_decay); decoupled: θ ← θ(1 − ηλ) before the update (AdamW's).
     // Both apply to weights only.
-    internal void Step(IReadOnlyList<Parameter> parameters, float learningRate, float beta1, float beta2, float epsilon, float l2, float decoupled)
+    private void Step(IReadOnlyList<Parameter> parameters, float learningRate, float beta1, float beta2, float epsilon, float l2, float decoupled)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         Steps++;

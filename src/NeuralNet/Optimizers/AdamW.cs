@@ -8,7 +8,7 @@ namespace NeuralNet.Optimizers;
 /// </remarks>
 public sealed class AdamW : ILearningRateOptimizer, IFiniteUpdate
 {
-    private readonly AdamMoments _moments = new();
+    private readonly AdamMoments _adam;
 
     /// <summary>Creates the optimizer; the defaults are PyTorch's.</summary>
     /// <param name="learningRate">η, greater than 0 and finite.</param>
@@ -18,34 +18,26 @@ public sealed class AdamW : ILearningRateOptimizer, IFiniteUpdate
     /// <param name="weightDecay">λ, at least 0; applies to weights only.</param>
     /// <exception cref="ArgumentOutOfRangeException">A hyper-parameter is out of range.</exception>
     public AdamW(float learningRate = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f, float weightDecay = 0.01f)
-    {
-        AdamMoments.Validate(learningRate, beta1, beta2, epsilon, weightDecay);
-        LearningRate = learningRate;
-        Beta1 = beta1;
-        Beta2 = beta2;
-        Epsilon = epsilon;
-        WeightDecay = weightDecay;
-    }
+        => _adam = new AdamMoments(learningRate, beta1, beta2, epsilon, weightDecay, decoupled: true);
 
     /// <summary>η. Settable between steps, for learning-rate schedules.</summary>
-    public float LearningRate { get; set => field = AdamMoments.RequireLearningRate(value); }
+    public float LearningRate { get => _adam.LearningRate; set => _adam.LearningRate = value; }
 
     /// <summary>β₁.</summary>
-    public float Beta1 { get; }
+    public float Beta1 => _adam.Beta1;
 
     /// <summary>β₂.</summary>
-    public float Beta2 { get; }
+    public float Beta2 => _adam.Beta2;
 
     /// <summary>ε.</summary>
-    public float Epsilon { get; }
+    public float Epsilon => _adam.Epsilon;
 
     /// <summary>λ.</summary>
-    public float WeightDecay { get; }
+    public float WeightDecay => _adam.WeightDecay;
 
     /// <summary>t, the number of steps taken so far.</summary>
-    public int Steps => _moments.Steps;
+    public int Steps => _adam.Steps;
 
     /// <inheritdoc/>
-    public void Step(IReadOnlyList<Parameter> parameters) =>
-        _moments.Step(parameters, LearningRate, Beta1, Beta2, Epsilon, l2: 0f, decoupled: WeightDecay);
+    public void Step(IReadOnlyList<Parameter> parameters) => _adam.Step(parameters);
 }

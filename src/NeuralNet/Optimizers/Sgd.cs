@@ -23,31 +23,16 @@ public sealed class Sgd : ILearningRateOptimizer, IFiniteUpdate
     /// <exception cref="ArgumentException">Nesterov without momentum.</exception>
     public Sgd(float learningRate, float momentum = 0f, bool nesterov = false, float weightDecay = 0f)
     {
-        if (!(learningRate > 0f) || !float.IsFinite(learningRate))
-            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, $"The learning rate must be greater than 0 and finite, but was {learningRate}.");
-        if (!(momentum >= 0f && momentum < 1f))
-            throw new ArgumentOutOfRangeException(nameof(momentum), momentum, $"Momentum must lie in [0, 1), but was {momentum}.");
-        if (!(weightDecay >= 0f) || !float.IsFinite(weightDecay))
-            throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, $"Weight decay must be at least 0 and finite, but was {weightDecay}.");
+        LearningRate = HyperParameters.LearningRate(learningRate);
+        Momentum = HyperParameters.UnitInterval(momentum, nameof(momentum), "Momentum");
+        WeightDecay = HyperParameters.NonNegative(weightDecay, nameof(weightDecay), "Weight decay");
         if (nesterov && momentum == 0f)
             throw new ArgumentException($"Nesterov momentum needs a momentum greater than 0, but momentum was {momentum}.", nameof(nesterov));
-        LearningRate = learningRate;
-        Momentum = momentum;
         Nesterov = nesterov;
-        WeightDecay = weightDecay;
     }
 
     /// <summary>η. Settable between steps, for learning-rate schedules.</summary>
-    public float LearningRate
-    {
-        get;
-        set
-        {
-            if (!(value > 0f) || !float.IsFinite(value))
-                throw new ArgumentOutOfRangeException(nameof(value), value, $"The learning rate must be greater than 0 and finite, but was {value}.");
-            field = value;
-        }
-    }
+    public float LearningRate { get; set => field = HyperParameters.LearningRate(value, nameof(value)); }
 
     /// <summary>μ.</summary>
     public float Momentum { get; }
