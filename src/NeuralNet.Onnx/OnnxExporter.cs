@@ -19,6 +19,10 @@ namespace NeuralNet.Onnx;
 /// <para>
 /// Layers map one to one: <see cref="Dense"/> → <c>Gemm</c> (transB = 1, so W keeps the lecture's
 /// outputs × inputs layout, and b is C of shape [outputs]); <see cref="ReLU"/> → <c>Relu</c>;
+/// <see cref="LeakyReLU"/> → <c>LeakyRelu</c>(alpha = negative slope); <see cref="ELU"/> → <c>Elu</c>(alpha);
+/// <see cref="GELU"/> → its formula in <c>Div</c>, <c>Erf</c>, <c>Add</c> and <c>Mul</c> (exact) or <c>Mul</c>, <c>Add</c>
+/// and <c>Tanh</c> (tanh approximation), as torch writes it at opset 13, which has no Gelu operator;
+/// <see cref="SiLU"/> → <c>Mul</c>(x, <c>Sigmoid</c>(x));
 /// <see cref="Sigmoid"/> → <c>Sigmoid</c>; <see cref="Tanh"/> → <c>Tanh</c>; <see cref="Softplus"/> →
 /// <c>Softplus</c>; <see cref="HardTanh"/> → <c>Clip</c>(−1, 1); <see cref="Softmax"/> → <c>Softmax</c>(axis = −1);
 /// <see cref="Identity"/> → nothing (a network of nothing but identities becomes one <c>Identity</c> node).
@@ -91,21 +95,29 @@ public static class OnnxExporter
         {
             ILayer layer = model.Layers[k];
             string output = $"layer{k}";
-            NodeProto? node = layer switch
+            NodeProto[] nodes = layer switch
             {
-                Dense dense => Gemm(graph, dense, k, current, output),
-                ReLU => Node("Relu", current, output),
-                Sigmoid => Node("Sigmoid", current, output),
-                Tanh => Node("Tanh", current, output),
-                Softplus => Node("Softplus", current, output),
-                HardTanh => Clip(graph, current, output),
-                Softmax => Node("Softmax", current, output, IntAttribute("axis", -1)),
-                Identity => null,
+                Dense dense => [Gemm(graph, dense, k, current, output)],
+                ReLU => [Node("Relu", current, output)],
+                LeakyReLU leaky => [Node("LeakyRelu", current, output, FloatAttribute("alpha", leaky.NegativeSlope))],
+                ELU elu => [Node("Elu", current, output, FloatAttribute("alpha", elu.Alpha))],
+                GELU { TanhApproximation: false } => ExactGelu(graph, k, current, output),
+                GELU { TanhApproximation: true } => TanhGelu(graph, k, current, output),
+                SiLU => [Node("Sigmoid", current, $"layer{k}.sigmoid"), Node("Mul", [current, $"layer{k}.sigmoid"], output)],
+                Sigmoid => [Node("Sigmoid", current, output)],
+                Tanh => [Node("Tanh", current, output)],
+                Softplus => [Node("Softplus", current, output)],
+                HardTanh => [Clip(graph, current, output)],
+                Softmax => [Node("Softmax", current, output, IntAttribute("axis", -1))],
+                Identity => [],
                 _ => throw Unsupported(layer, k),
             };
-            if (node is null) continue;
-            node.Name = $"layer{k}_{node.OpType}";
-            graph.Node.Add(node);
+            if (nodes.Length == 0) continue;
+            for (int j = 0; j < nodes.Length; j++)
+            {
+                nodes[j].Name = nodes.Length == 1 ? $"layer{k}_{nodes[j].OpType}" : $"layer{k}_{j}_{nodes[j].OpType}";
+                graph.Node.Add(nodes[j]);
+            }
             current = output;
         }
 
@@ -149,6 +161,48 @@ public static class OnnxExporter
         return Node("Clip", [input, min, max], output);
     }
 
+    /// <summary>
+    /// Exact GELU = x·½(1 + erf(x/√2)), decomposed as torch writes it at opset 13 (ONNX has a Gelu operator only from
+    /// opset 20): Div, Erf, Add, Mul, Mul.
+    /// </summary>
+    private static NodeProto[] ExactGelu(GraphProto graph, int index, string input, string output)
+    {
+        string p = $"layer{index}.";
+        return
+        [
+            Node("Div", [input, Constant(graph, "gelu.sqrt2", MathF.Sqrt(2f))], p + "scaled"),
+            Node("Erf", p + "scaled", p + "erf"),
+            Node("Add", [p + "erf", Constant(graph, "gelu.one", 1f)], p + "onePlusErf"),
+            Node("Mul", [input, p + "onePlusErf"], p + "product"),
+            Node("Mul", [p + "product", Constant(graph, "gelu.half", 0.5f)], output),
+        ];
+    }
+
+    /// <summary>Tanh GELU = ½x(1 + tanh(√(2/π)(x + 0.044715x³))), decomposed as torch writes it at opset 13.</summary>
+    private static NodeProto[] TanhGelu(GraphProto graph, int index, string input, string output)
+    {
+        string p = $"layer{index}.";
+        return
+        [
+            Node("Mul", [input, input], p + "square"),
+            Node("Mul", [p + "square", input], p + "cube"),
+            Node("Mul", [p + "cube", Constant(graph, "gelu.kappa", 0.044715f)], p + "cubeTerm"),
+            Node("Add", [input, p + "cubeTerm"], p + "inner"),
+            Node("Mul", [p + "inner", Constant(graph, "gelu.sqrt2OverPi", MathF.Sqrt(2f / MathF.PI))], p + "u"),
+            Node("Tanh", p + "u", p + "tanh"),
+            Node("Add", [p + "tanh", Constant(graph, "gelu.one", 1f)], p + "onePlusTanh"),
+            Node("Mul", [input, p + "onePlusTanh"], p + "product"),
+            Node("Mul", [p + "product", Constant(graph, "gelu.half", 0.5f)], output),
+        ];
+    }
+
+    /// <summary>The name of a float scalar initializer, added to the graph the first time a layer needs it.</summary>
+    private static string Constant(GraphProto graph, string name, float value)
+    {
+        if (!graph.Initializer.Any(tensor => tensor.Name == name)) graph.Initializer.Add(OnnxTensors.Scalar(name, value));
+        return name;
+    }
+
     private static NodeProto Node(string opType, string input, string output, params AttributeProto[] attributes)
         => Node(opType, [input], output, attributes);
 
@@ -186,7 +240,7 @@ public static class OnnxExporter
 
     private static ArgumentException Unsupported(ILayer layer, int index) => new(
         $"Layer {index} ({layer.GetType().FullName}: {layer}) has no ONNX equivalent. The exporter supports Dense, ReLU, " +
-        "Sigmoid, Tanh, Softplus, HardTanh, Softmax and Identity.", "model");
+        "LeakyReLU, ELU, GELU, SiLU, Sigmoid, Tanh, Softplus, HardTanh, Softmax and Identity.", "model");
 
     /// <summary>The NeuralNet version, without the source-revision suffix the SDK may append after '+'.</summary>
     private static string LibraryVersion()

@@ -30,6 +30,10 @@ public static class LayerRegistry
         Add<HardTanh>();
         Add<Softmax>();
         Add<Identity>();
+        Add<LeakyReLU>();
+        Add<ELU>();
+        Add<GELU>();
+        Add<SiLU>();
     }
 
     /// <summary>Registers <typeparamref name="TLayer"/> under its <see cref="ILayerFactory{TLayer}.KindName"/>.</summary>
