@@ -17,7 +17,7 @@ namespace NeuralNet.Onnx;
 /// a <see cref="Dense"/> layer has no fixed width: its feature dimension is the symbol <c>features</c>.
 /// </para>
 /// <para>
-/// Layers map one to one: <see cref="Dense"/> → <c>Gemm</c> (transB = 1, so W keeps the lecture's
+/// Layers map one to one, all but LayerNorm (below): <see cref="Dense"/> → <c>Gemm</c> (transB = 1, so W keeps the lecture's
 /// outputs × inputs layout, and b is C of shape [outputs]); <see cref="ReLU"/> → <c>Relu</c>;
 /// <see cref="LeakyReLU"/> → <c>LeakyRelu</c>(alpha = negative slope); <see cref="ELU"/> → <c>Elu</c>(alpha);
 /// <see cref="GELU"/> → its formula in <c>Div</c>, <c>Erf</c>, <c>Add</c> and <c>Mul</c> (exact) or <c>Mul</c>, <c>Add</c>
@@ -25,7 +25,15 @@ namespace NeuralNet.Onnx;
 /// <see cref="SiLU"/> → <c>Mul</c>(x, <c>Sigmoid</c>(x));
 /// <see cref="Sigmoid"/> → <c>Sigmoid</c>; <see cref="Tanh"/> → <c>Tanh</c>; <see cref="Softplus"/> →
 /// <c>Softplus</c>; <see cref="HardTanh"/> → <c>Clip</c>(−1, 1); <see cref="Softmax"/> → <c>Softmax</c>(axis = −1);
-/// <see cref="Identity"/> → nothing (a network of nothing but identities becomes one <c>Identity</c> node).
+/// <see cref="Identity"/> → nothing (a network of nothing but identities becomes one <c>Identity</c> node);
+/// <see cref="Dropout"/> → nothing (it is the identity at inference); <see cref="BatchNorm"/> → <c>BatchNormalization</c>
+/// in its inference form (scale γ, B β, mean and var the running statistics, as [features] initializers, and the
+/// <c>epsilon</c> attribute; [batch, features] is its N × C).
+/// </para>
+/// <para>
+/// <see cref="LayerNorm"/> is written decomposed, because <c>LayerNormalization</c> is an ONNX operator only from opset 17
+/// and the graph is opset 13: μ = <c>ReduceMean</c>(x, axes = [−1]), d = <c>Sub</c>(x, μ),
+/// σ² = <c>ReduceMean</c>(<c>Mul</c>(d, d), axes = [−1]), h = <c>Add</c>(<c>Mul</c>(<c>Div</c>(d, <c>Sqrt</c>(<c>Add</c>(σ², ε))), γ), β).
 /// </para>
 /// </remarks>
 /// <example>
@@ -109,13 +117,16 @@ public static class OnnxExporter
                 Softplus => [Node("Softplus", current, output)],
                 HardTanh => [Clip(graph, current, output)],
                 Softmax => [Node("Softmax", current, output, IntAttribute("axis", -1))],
-                Identity => [],
+                BatchNorm batchNorm => [BatchNormalization(graph, batchNorm, k, current, output)],
+                LayerNorm layerNorm => LayerNormalization(graph, layerNorm, k, current, output),
+                Identity or Dropout => [],
                 _ => throw Unsupported(layer, k),
             };
             if (nodes.Length == 0) continue;
             for (int j = 0; j < nodes.Length; j++)
             {
-                nodes[j].Name = nodes.Length == 1 ? $"layer{k}_{nodes[j].OpType}" : $"layer{k}_{j}_{nodes[j].OpType}";
+                if (nodes[j].Name.Length == 0)
+                    nodes[j].Name = nodes.Length == 1 ? $"layer{k}_{nodes[j].OpType}" : $"layer{k}_{j}_{nodes[j].OpType}";
                 graph.Node.Add(nodes[j]);
             }
             current = output;
@@ -147,6 +158,51 @@ public static class OnnxExporter
         graph.Initializer.Add(OnnxTensors.Vector(bias, dense.Bias.Value.AsColumnMajorArray()));
         return Node("Gemm", [input, weights, bias], output,
             FloatAttribute("alpha", 1f), FloatAttribute("beta", 1f), IntAttribute("transA", 0), IntAttribute("transB", 1));
+    }
+
+    /// <summary>
+    /// BatchNorm at inference: BatchNormalization (opset 9's form, one output) with γ, β, the running mean and the running
+    /// variance as [features] initializers. It takes [batch, features] as N × C.
+    /// </summary>
+    private static NodeProto BatchNormalization(GraphProto graph, BatchNorm batchNorm, int index, string input, string output)
+    {
+        string scale = $"layer{index}.weight", bias = $"layer{index}.bias", mean = $"layer{index}.running_mean", variance = $"layer{index}.running_var";
+        graph.Initializer.Add(OnnxTensors.Vector(scale, batchNorm.Weight.Value.AsColumnMajorArray()));
+        graph.Initializer.Add(OnnxTensors.Vector(bias, batchNorm.Bias.Value.AsColumnMajorArray()));
+        graph.Initializer.Add(OnnxTensors.Vector(mean, batchNorm.RunningMean.ToColumnMajorArray()));
+        graph.Initializer.Add(OnnxTensors.Vector(variance, batchNorm.RunningVariance.ToColumnMajorArray()));
+        return Node("BatchNormalization", [input, scale, bias, mean, variance], output,
+            FloatAttribute("epsilon", batchNorm.Epsilon), FloatAttribute("momentum", batchNorm.Momentum));
+    }
+
+    /// <summary>
+    /// LayerNorm, decomposed (LayerNormalization is an operator only from opset 17): μ = ReduceMean(x), d = x − μ,
+    /// σ² = ReduceMean(d·d), h = d / √(σ² + ε) · γ + β, the reductions over the last axis.
+    /// </summary>
+    private static NodeProto[] LayerNormalization(GraphProto graph, LayerNorm layerNorm, int index, string input, string output)
+    {
+        string p = $"layer{index}";
+        string gamma = $"{p}.weight", beta = $"{p}.bias", epsilon = $"{p}.epsilon";
+        graph.Initializer.Add(OnnxTensors.Vector(gamma, layerNorm.Weight.Value.AsColumnMajorArray()));
+        graph.Initializer.Add(OnnxTensors.Vector(beta, layerNorm.Bias.Value.AsColumnMajorArray()));
+        graph.Initializer.Add(OnnxTensors.Scalar(epsilon, layerNorm.Epsilon));
+        NodeProto Step(string name, NodeProto node)
+        {
+            node.Name = $"{p}_{name}";
+            return node;
+        }
+        return
+        [
+            Step("mean", Node("ReduceMean", input, $"{p}.mean", IntsAttribute("axes", -1), IntAttribute("keepdims", 1))),
+            Step("deviation", Node("Sub", [input, $"{p}.mean"], $"{p}.deviation")),
+            Step("square", Node("Mul", [$"{p}.deviation", $"{p}.deviation"], $"{p}.square")),
+            Step("variance", Node("ReduceMean", $"{p}.square", $"{p}.variance", IntsAttribute("axes", -1), IntAttribute("keepdims", 1))),
+            Step("variance_epsilon", Node("Add", [$"{p}.variance", epsilon], $"{p}.variance_epsilon")),
+            Step("std", Node("Sqrt", $"{p}.variance_epsilon", $"{p}.std")),
+            Step("normalized", Node("Div", [$"{p}.deviation", $"{p}.std"], $"{p}.normalized")),
+            Step("scaled", Node("Mul", [$"{p}.normalized", gamma], $"{p}.scaled")),
+            Step("shifted", Node("Add", [$"{p}.scaled", beta], output)),
+        ];
     }
 
     /// <summary>HardTanh = Clip(z, −1, 1). Since opset 11 Clip takes its bounds as scalar inputs, not attributes.</summary>
@@ -217,6 +273,13 @@ public static class OnnxExporter
     private static AttributeProto IntAttribute(string name, long value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 
+    private static AttributeProto IntsAttribute(string name, params long[] values)
+    {
+        var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
+        attribute.Ints.AddRange(values);
+        return attribute;
+    }
+
     private static AttributeProto FloatAttribute(string name, float value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
 
@@ -240,7 +303,7 @@ public static class OnnxExporter
 
     private static ArgumentException Unsupported(ILayer layer, int index) => new(
         $"Layer {index} ({layer.GetType().FullName}: {layer}) has no ONNX equivalent. The exporter supports Dense, ReLU, " +
-        "LeakyReLU, ELU, GELU, SiLU, Sigmoid, Tanh, Softplus, HardTanh, Softmax and Identity.", "model");
+        "LeakyReLU, ELU, GELU, SiLU, Sigmoid, Tanh, Softplus, HardTanh, Softmax, Identity, Dropout, BatchNorm and LayerNorm.", "model");
 
     /// <summary>The NeuralNet version, without the source-revision suffix the SDK may append after '+'.</summary>
     private static string LibraryVersion()

@@ -34,6 +34,9 @@ public static class LayerRegistry
         Add<ELU>();
         Add<GELU>();
         Add<SiLU>();
+        Add<Dropout>();
+        Add<LayerNorm>();
+        Add<BatchNorm>();
     }
 
     /// <summary>Registers <typeparamref name="TLayer"/> under its <see cref="ILayerFactory{TLayer}.KindName"/>.</summary>
