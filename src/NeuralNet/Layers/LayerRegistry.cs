@@ -30,6 +30,9 @@ public static class LayerRegistry
         Add<HardTanh>();
         Add<Softmax>();
         Add<Identity>();
+        Add<Dropout>();
+        Add<LayerNorm>();
+        Add<BatchNorm>();
     }
 
     /// <summary>Registers <typeparamref name="TLayer"/> under its <see cref="ILayerFactory{TLayer}.KindName"/>.</summary>
