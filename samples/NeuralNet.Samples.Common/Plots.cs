@@ -6,8 +6,9 @@ public static class Plots
     /// <summary>One named curve: y against x.</summary>
     public sealed record Series(string Label, double[] X, double[] Y);
 
-    /// <summary>Writes the curves to a PNG and returns its path.</summary>
-    public static string SaveLines(string path, string title, string xLabel, string yLabel, IEnumerable<Series> series, bool logY = false)
+    /// <summary>Writes the curves to a PNG and returns its path; <paramref name="yRange"/> fixes the y axis (else it fits the data).</summary>
+    public static string SaveLines(string path, string title, string xLabel, string yLabel, IEnumerable<Series> series, bool logY = false,
+                                   (double Min, double Max)? yRange = null)
     {
         var plot = new ScottPlot.Plot();
         foreach (Series s in series)
@@ -21,6 +22,7 @@ public static class Plots
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(logY ? $"log10 {yLabel}" : yLabel);
+        if (yRange is { } range) plot.Axes.SetLimitsY(range.Min, range.Max);
         plot.ShowLegend();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         plot.SavePng(path, 800, 480);

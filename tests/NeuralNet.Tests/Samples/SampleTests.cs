@@ -52,6 +52,24 @@ public sealed class SampleTests : IDisposable
     }
 
     [Fact]
+    public void Regularization_the_plain_network_overfits_and_dropout_ends_with_a_lower_test_loss()
+    {
+        // The full width: a narrower network memorises less and the contrast goes; fewer epochs (80 in the sample).
+        var result = RegularizationSample.Run(new RegularizationSample.Options { Epochs = 50, OutputDirectory = _output });
+        result.TrainCount.Should().Be(300);
+        var plain = result.Plain;
+        plain.TestLoss.Should().HaveCount(50);
+        plain.FinalTrainingLoss.Should().BeLessThan(0.01f); // memorised
+        // Overfitting: the test loss bottomed out well before the end and climbed back by more than noise between epochs.
+        plain.MinTestLossEpoch.Should().BeLessThan(40);
+        plain.FinalTestLoss.Should().BeGreaterThan(plain.MinTestLoss * 1.005f);
+        result.Dropout.FinalTestLoss.Should().BeLessThan(plain.FinalTestLoss);
+        result.Best.Should().NotBeSameAs(plain);
+        result.Variants.Should().OnlyContain(v => v.TestAccuracy > 0.9f); // chance is 0.1
+        File.ReadAllBytes(result.PlotPath)[..4].Should().Equal(0x89, (byte)'P', (byte)'N', (byte)'G');
+    }
+
+    [Fact]
     public void Mnist_says_which_command_fetches_missing_files()
     {
         MnistSample.Run(new MnistSample.Options { Directory = _output }).Should().BeNull();
