@@ -78,7 +78,7 @@ public sealed class ModelFormatVersion2Tests
         { "Dense inputs as a float", DenseWith(b => b.UInt16(2).String("inputs").Byte(2).Floats(2f).String("outputs").Byte(1).Int32(3).UInt16(0)).WithChecksum(), "*Layer 0*'inputs' is a Single, not a Int32*" },
         { "checksum wrong", [.. ValidFile()[..^1], (byte)(ValidFile()[^1] ^ 1)], "*checksum does not match*" },
         { "NaN weight", V2(2).DenseRecord(2, 3).Plain("ReLU").Floats(1, 2, float.NaN, 4, 5, 6, 0.5f, -0.5f, 0.25f).WithChecksum(), "*Layer 0*weights value 2*NaN*" },
-        { "bytes after the checksum are not read from a stream, but values missing are", V2(2).DenseRecord(2, 3).Plain("ReLU").Floats(1, 2, 3).WithChecksum(), "*truncated*needs 68 bytes*" },
+        { "values cut short", V2(2).DenseRecord(2, 3).Plain("ReLU").Floats(1, 2, 3).WithChecksum(), "*truncated*needs 68 bytes*" },
     };
 
     [Theory]
