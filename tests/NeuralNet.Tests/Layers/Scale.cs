@@ -38,8 +38,15 @@ internal sealed class Scale : ISerializableLayer, ILayerFactory<Scale>
 
     static string ILayerFactory<Scale>.KindName => "Tests.Scale";
 
-    static Scale ILayerFactory<Scale>.FromConfig(LayerConfig config) =>
-        new(config.GetInt32("features"), config.GetSingle("offset"), config.GetBoolean("negate"), config.GetString("label"));
+    /// <summary>The widest Scale a file may claim: a user's layer cannot see how many values the file holds, so it bounds its own allocation.</summary>
+    internal const int MaxFeatures = 1 << 16;
+
+    static Scale ILayerFactory<Scale>.FromConfig(LayerConfig config)
+    {
+        int features = config.GetInt32("features");
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(features, MaxFeatures);
+        return new(features, config.GetSingle("offset"), config.GetBoolean("negate"), config.GetString("label"));
+    }
 
     public Matrix<float> Forward(Matrix<float> input)
     {
