@@ -94,9 +94,16 @@ public sealed class Dense : ISerializableLayer, ILayerFactory<Dense>, INetworkLa
 
     static string ILayerFactory<Dense>.KindName => "Dense";
 
-    static Dense ILayerFactory<Dense>.FromConfig(LayerConfig config) =>
+    static Dense ILayerFactory<Dense>.FromConfig(LayerConfig config)
+    {
+        int inputs = config.GetInt32("inputs"), outputs = config.GetInt32("outputs");
+        // A corrupt config must not allocate what the file does not hold: W and its gradient are allocated here.
+        if (config.StateValuesInFile is { } held && inputs > 0 && outputs > 0 && (long)inputs * outputs + outputs > held)
+            throw new InvalidDataException(
+                $"Its config asks for Dense({inputs} → {outputs}), {(long)inputs * outputs + outputs} values, but the file holds {held} for it. The file is corrupted.");
         // Auto draws nothing until read: a loaded layer's weights arrive through State.
-        new(config.GetInt32("inputs"), config.GetInt32("outputs"), WeightInitialization.Auto, seed: 0);
+        return new(inputs, outputs, WeightInitialization.Auto, seed: 0);
+    }
 
     /// <inheritdoc/>
     public Matrix<float> Forward(Matrix<float> input)

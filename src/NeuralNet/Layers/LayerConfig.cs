@@ -36,6 +36,13 @@ public sealed class LayerConfig : IEnumerable<KeyValuePair<string, object>>
         AddEntry(key, value);
     }
 
+    /// <summary>
+    /// When the config comes from a model file: how many tensor values the file holds for the layer. A factory whose
+    /// config fixes the size of its state (Dense's widths) rejects a config that claims more before allocating it, so
+    /// that memory follows the bytes of a file, never the sizes it claims. Null for a config built in code.
+    /// </summary>
+    internal long? StateValuesInFile { get; set; }
+
     /// <summary>Whether an entry named <paramref name="key"/> exists.</summary>
     public bool Contains(string key) => IndexOf(key) >= 0;
 

@@ -39,7 +39,16 @@ internal sealed class DivergenceGuard
 
     /// <summary>Called after a finite loss, just before the optimizer steps: keeps the weights when it is their turn.</summary>
     /// <returns>False, having restored the last copy, when the weights due to be kept are not finite.</returns>
-    internal bool BeforeStep() => !_everyStep && ++_stepsSinceCopy < Interval || CheckAndCopy();
+    /// <remarks>The copy is due when <see cref="Interval"/> steps have run since the last one: after steps 32, 64, … of an epoch.</remarks>
+    internal bool BeforeStep()
+    {
+        if (_everyStep || _stepsSinceCopy == Interval)
+        {
+            if (!CheckAndCopy()) return false;
+        }
+        _stepsSinceCopy++;
+        return true;
+    }
 
     /// <summary>Called after the optimizer stepped.</summary>
     /// <returns>False, having restored the weights from before the step, when a foreign optimizer wrote NaN or ∞.</returns>

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using MathNet.Numerics.LinearAlgebra;
+using NeuralNet.Layers;
+using NeuralNet.Tests.Layers;
 
 namespace NeuralNet.Tests.Serialization;
 
@@ -76,7 +78,110 @@ public sealed class ModelFuzzTests
         }
     }
 
+    /// <summary>
+    /// A version-2 file from the writer holding every registered kind, the library's and the tests' <see cref="Scale"/>
+    /// (whose config has an int, a float, a flag and a string).
+    /// </summary>
+    private static byte[] EveryKindVersion2()
+    {
+        LayerRegistry.Register<Scale>();
+        Mlp model = SampleModels.EveryLayerKind();
+        var layers = model.Layers.ToList();
+        layers.Insert(1, new Scale(7, 0.5f, negate: true, label: "fuzz"));
+        var every = new Mlp([.. layers]);
+        every.Layers.Select(l => LayerRegistry.KindNames.Single(name => l.GetType().Name == name || l is Scale && name == "Tests.Scale"))
+            .Distinct().Should().BeEquivalentTo(LayerRegistry.KindNames.Where(n => !n.StartsWith("Tests.", StringComparison.Ordinal) || n == "Tests.Scale"),
+                "the file holds every registered kind");
+        return SampleModels.Bytes(every);
+    }
+
+    private static readonly Lazy<byte[]> Version2 = new(EveryKindVersion2);
+
+    private static byte[] WithChecksum(ReadOnlySpan<byte> body) => [.. body, .. SHA256.HashData(body)];
+
+    /// <summary>The length of the writer's header: everything before the first tensor value.</summary>
+    private static int HeaderLength(byte[] file)
+    {
+        Mlp model = SampleModels.Load(file);
+        int values = model.Layers.OfType<ISerializableLayer>().SelectMany(l => l.State).Sum(t => t.Value.RowCount * t.Value.ColumnCount);
+        return file.Length - 32 - 4 * values;
+    }
+
+    [Fact]
+    public void Version_2_every_header_bit_flipped_under_a_recomputed_checksum_loads_or_is_rejected()
+    {
+        byte[] original = Version2.Value;
+        BitConverter.ToUInt32(original, 8).Should().Be(2u);
+        int header = HeaderLength(original);
+        var outcomes = new Dictionary<Result, int>();
+        for (int bit = 12 * 8; bit < header * 8; bit++)
+        {
+            byte[] body = original[..^32];
+            body[bit / 8] ^= (byte)(1 << (bit % 8));
+            Result result = Outcome(WithChecksum(body), $"header bit {bit} flipped");
+            outcomes[result] = outcomes.GetValueOrDefault(result) + 1;
+        }
+        outcomes.GetValueOrDefault(Result.Rejected).Should().BePositive();
+    }
+
+    [Fact]
+    public void Version_2_every_truncation_under_a_recomputed_checksum_is_rejected()
+    {
+        byte[] original = Version2.Value;
+        for (int length = 0; length < original.Length - 32; length++)
+            Outcome(WithChecksum(original.AsSpan(0, length)), $"cut to {length} bytes, checksum recomputed").Should().Be(Result.Rejected);
+    }
+
+    [Fact]
+    public void Version_2_random_damage_under_a_recomputed_checksum_loads_a_working_model_or_is_rejected()
+    {
+        byte[] original = Version2.Value;
+        int header = HeaderLength(original);
+        var random = new Random(2026);
+        var outcomes = new Dictionary<Result, int>();
+        for (int trial = 0; trial < 6000; trial++)
+        {
+            byte[] body = original[..^32];
+            switch (trial % 4)
+            {
+                case 0: // a few header bytes replaced
+                    for (int k = random.Next(1, 4); k > 0; k--) body[random.Next(12, header)] = (byte)random.Next(256);
+                    break;
+                case 1: // bit flips anywhere
+                    for (int k = random.Next(1, 8); k > 0; k--) body[random.Next(body.Length)] ^= (byte)(1 << random.Next(8));
+                    break;
+                case 2: // bytes inserted or removed inside the header
+                    int at = random.Next(12, header);
+                    body = random.Next(2) == 0
+                        ? [.. body[..at], .. Enumerable.Range(0, random.Next(1, 5)).Select(_ => (byte)random.Next(256)), .. body[at..]]
+                        : [.. body[..at], .. body[Math.Min(body.Length, at + random.Next(1, 5))..]];
+                    break;
+                default: // cut, then random bytes appended
+                    byte[] tail = new byte[random.Next(0, 40)];
+                    random.NextBytes(tail);
+                    body = [.. body[..random.Next(12, body.Length)], .. tail];
+                    break;
+            }
+            Result result = Outcome(WithChecksum(body), $"trial {trial}");
+            outcomes[result] = outcomes.GetValueOrDefault(result) + 1;
+        }
+        outcomes.GetValueOrDefault(Result.Rejected).Should().BePositive();
+        outcomes.GetValueOrDefault(Result.LoadedAndPredicted).Should().BePositive("value damage under a fixed checksum loads");
+    }
+
     private enum Result { Rejected, LoadedAndPredicted }
+
+    private static Result Outcome(byte[] bytes, string what)
+    {
+        try
+        {
+            return Outcome(bytes);
+        }
+        catch (Exception e) when (e is not InvalidDataException && e is not Xunit.Sdk.XunitException)
+        {
+            throw new Xunit.Sdk.XunitException($"{what}: {e.GetType().Name} escaped: {e}");
+        }
+    }
 
     private static Result Outcome(byte[] bytes)
     {
