@@ -104,8 +104,12 @@ public sealed class BatchNorm : ISerializableLayer, ILayerFactory<BatchNorm>, IP
 
     static string ILayerFactory<BatchNorm>.KindName => "BatchNorm";
 
-    static BatchNorm ILayerFactory<BatchNorm>.FromConfig(LayerConfig config) =>
-        new(config.GetInt32("features"), config.GetSingle("momentum"), config.GetSingle("epsilon"));
+    static BatchNorm ILayerFactory<BatchNorm>.FromConfig(LayerConfig config)
+    {
+        int features = config.GetInt32("features");
+        config.RequireStoredValues(4L * features, $"BatchNorm({features})");
+        return new(features, config.GetSingle("momentum"), config.GetSingle("epsilon"));
+    }
 
     /// <summary>Training: normalises with the batch's statistics and updates the running ones.</summary>
     /// <param name="input">A batch of at least 2 rows, F columns.</param>

@@ -97,10 +97,7 @@ public sealed class Dense : ISerializableLayer, ILayerFactory<Dense>, INetworkLa
     static Dense ILayerFactory<Dense>.FromConfig(LayerConfig config)
     {
         int inputs = config.GetInt32("inputs"), outputs = config.GetInt32("outputs");
-        // A corrupt config must not allocate what the file does not hold: W and its gradient are allocated here.
-        if (config.StateValuesInFile is { } held && inputs > 0 && outputs > 0 && (long)inputs * outputs + outputs > held)
-            throw new InvalidDataException(
-                $"Its config asks for Dense({inputs} → {outputs}), {(long)inputs * outputs + outputs} values, but the file holds {held} for it. The file is corrupted.");
+        if (inputs > 0 && outputs > 0) config.RequireStoredValues((long)inputs * outputs + outputs, $"Dense({inputs} → {outputs})");
         // Auto draws nothing until read: a loaded layer's weights arrive through State.
         return new(inputs, outputs, WeightInitialization.Auto, seed: 0);
     }

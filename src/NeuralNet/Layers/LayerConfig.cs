@@ -37,11 +37,24 @@ public sealed class LayerConfig : IEnumerable<KeyValuePair<string, object>>
     }
 
     /// <summary>
-    /// When the config comes from a model file: how many tensor values the file holds for the layer. A factory whose
-    /// config fixes the size of its state (Dense's widths) rejects a config that claims more before allocating it, so
-    /// that memory follows the bytes of a file, never the sizes it claims. Null for a config built in code.
+    /// For a config read from a model file: how many tensor values the file holds for the layer; null for a config built
+    /// in code. See <see cref="RequireStoredValues"/>.
     /// </summary>
-    internal long? StateValuesInFile { get; set; }
+    public long? StoredValueCount { get; internal set; }
+
+    /// <summary>
+    /// For a factory whose config fixes the size of its state (a Dense's widths, a norm's features): rejects a config from a
+    /// file that claims more values than the file holds, before the layer allocates them, so that loading's memory follows
+    /// the bytes of a file and never the sizes it claims. Does nothing for a config built in code.
+    /// </summary>
+    /// <param name="values">The number of tensor values a layer of this config holds.</param>
+    /// <param name="layer">The layer the config describes, for the message, such as <c>Dense(4 → 3)</c>.</param>
+    /// <exception cref="InvalidDataException">The file holds fewer values than <paramref name="values"/>.</exception>
+    public void RequireStoredValues(long values, string layer)
+    {
+        if (StoredValueCount is { } held && values > held)
+            throw new InvalidDataException($"Its config asks for {layer}, {values} values, but the file holds {held} for it. The file is corrupted.");
+    }
 
     /// <summary>Whether an entry named <paramref name="key"/> exists.</summary>
     public bool Contains(string key) => IndexOf(key) >= 0;

@@ -81,8 +81,12 @@ public sealed class LayerNorm : ISerializableLayer, ILayerFactory<LayerNorm>, IP
 
     static string ILayerFactory<LayerNorm>.KindName => "LayerNorm";
 
-    static LayerNorm ILayerFactory<LayerNorm>.FromConfig(LayerConfig config) =>
-        new(config.GetInt32("features"), config.GetSingle("epsilon"));
+    static LayerNorm ILayerFactory<LayerNorm>.FromConfig(LayerConfig config)
+    {
+        int features = config.GetInt32("features");
+        config.RequireStoredValues(2L * features, $"LayerNorm({features})");
+        return new(features, config.GetSingle("epsilon"));
+    }
 
     /// <inheritdoc/>
     public Matrix<float> Forward(Matrix<float> input)

@@ -185,7 +185,7 @@ internal sealed class ModelReader : IDisposable
         {
             LayerRecord record = records[k];
             ISerializableLayer layer;
-            record.Config.StateValuesInFile = record.Tensors.Sum(t => t.Count);
+            record.Config.StoredValueCount = record.Tensors.Sum(t => t.Count);
             try
             {
                 layer = LayerRegistry.Create(record.Kind, record.Config) ?? throw Invalid(

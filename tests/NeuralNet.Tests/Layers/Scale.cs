@@ -45,6 +45,7 @@ internal sealed class Scale : ISerializableLayer, ILayerFactory<Scale>
     {
         int features = config.GetInt32("features");
         ArgumentOutOfRangeException.ThrowIfGreaterThan(features, MaxFeatures);
+        config.RequireStoredValues(features, $"Scale({features})"); // memory follows the file's bytes, not its claims
         return new(features, config.GetSingle("offset"), config.GetBoolean("negate"), config.GetString("label"));
     }
 

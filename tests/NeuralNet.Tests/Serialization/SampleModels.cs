@@ -6,17 +6,21 @@ namespace NeuralNet.Tests.Serialization;
 /// <summary>Models and inputs shared by the serialization tests.</summary>
 internal static class SampleModels
 {
-    /// <summary>Every layer type the format stores, with trained-looking (non-initial) parameters.</summary>
+    /// <summary>Every layer kind the library registers, with trained-looking (non-initial) parameters and buffers.</summary>
     internal static Mlp EveryLayerKind()
     {
         var model = new Mlp(
             new Dense(5, 7, seed: 1), new ReLU(), new Dense(7, 6, seed: 2), new Sigmoid(), new Dense(6, 6, seed: 3), new Tanh(),
-            new Dense(6, 4, seed: 4), new Softplus(), new Dense(4, 4, seed: 5), new HardTanh(), new Dense(4, 3, seed: 6),
-            new Identity(), new Softmax());
+            new Dense(6, 4, seed: 4), new Softplus(), new Dense(4, 4, seed: 5), new HardTanh(),
+            new Dense(4, 5, seed: 8), new LeakyReLU(0.2f), new BatchNorm(5, momentum: 0.3f), new ELU(0.7f),
+            new Dense(5, 5, seed: 9), new LayerNorm(5), new GELU(), new Dense(5, 4, seed: 10), new GELU(tanhApproximation: true),
+            new Dropout(0.3f, seed: 11), new SiLU(),
+            new Dense(4, 3, seed: 6), new Identity(), new Softmax());
         var random = new Random(7);
-        foreach (Parameter parameter in model.Parameters)
+        // Parameters and buffers alike (BatchNorm's running variance stays positive: it starts at 1).
+        foreach (NamedTensor tensor in model.Layers.OfType<ISerializableLayer>().SelectMany(layer => layer.State))
         {
-            float[] values = parameter.Value.AsColumnMajorArray();
+            float[] values = tensor.Value.AsColumnMajorArray();
             for (int k = 0; k < values.Length; k++) values[k] += (float)(random.NextDouble() - 0.5);
         }
         return model;
