@@ -59,8 +59,7 @@ public sealed partial class Mlp
                 width = required;
             }
             width = layer.OutputWidth(width);
-            if (layer is INetworkLayer weighted)
-                weighted.InitializeBefore(k + 1 < _layers.Length ? _layers[k + 1].InitializationBefore : WeightInitialization.Glorot);
+            if (layer is INetworkLayer weighted) weighted.InitializeBefore(InitializationAfter(k));
         }
         OutputCount = width;
         _parameters = _layers.SelectMany(layer => layer.Parameters).ToArray();
@@ -200,6 +199,14 @@ public sealed partial class Mlp
 
     /// <inheritdoc/>
     public override string ToString() => $"Mlp({string.Join(", ", _layers.Select(layer => layer.ToString()))})";
+
+    /// <summary>The first wish of the layers after layer <paramref name="k"/>, skipping those without one; Glorot at the end.</summary>
+    private WeightInitialization InitializationAfter(int k)
+    {
+        for (int j = k + 1; j < _layers.Length; j++)
+            if (_layers[j].InitializationBefore is var wish and not WeightInitialization.Auto) return wish;
+        return WeightInitialization.Glorot;
+    }
 
     private Matrix<float> ForwardThrough(Matrix<float> input, int layerCount)
     {

@@ -102,6 +102,9 @@ public sealed class BatchNorm : ISerializableLayer, ILayerFactory<BatchNorm>, IP
     public IReadOnlyList<NamedTensor> State =>
         [new("weight", _weight.Value), new("bias", _bias.Value), new("running_mean", _runningMean), new("running_var", _runningVariance)];
 
+    /// <summary>Auto: no wish of its own; a <see cref="Dense"/> before it is initialised for the layer after it.</summary>
+    public WeightInitialization InitializationBefore => WeightInitialization.Auto;
+
     static string ILayerFactory<BatchNorm>.KindName => "BatchNorm";
 
     static BatchNorm ILayerFactory<BatchNorm>.FromConfig(LayerConfig config)

@@ -61,6 +61,9 @@ public sealed class Dropout : ISerializableLayer, ILayerFactory<Dropout>, IPredi
         return config;
     }
 
+    /// <summary>Auto: no wish of its own; a <see cref="Dense"/> before it is initialised for the layer after it.</summary>
+    public WeightInitialization InitializationBefore => WeightInitialization.Auto;
+
     static string ILayerFactory<Dropout>.KindName => "Dropout";
 
     static Dropout ILayerFactory<Dropout>.FromConfig(LayerConfig config) =>

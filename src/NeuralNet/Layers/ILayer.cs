@@ -46,7 +46,9 @@ public interface ILayer
 
     /// <summary>
     /// The initialisation that suits a <see cref="Dense"/> layer right before this one, when that layer was created with
-    /// <see cref="WeightInitialization.Auto"/>: He for ReLU-like units, Glorot (the default) otherwise.
+    /// <see cref="WeightInitialization.Auto"/>: He for ReLU-like units, Glorot (the default) otherwise, or
+    /// <see cref="WeightInitialization.Auto"/> for no wish of its own (Dropout, the norms), which passes the question on
+    /// to the layer after it.
     /// </summary>
     WeightInitialization InitializationBefore => WeightInitialization.Glorot;
 }

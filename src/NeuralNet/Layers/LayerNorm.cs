@@ -79,6 +79,9 @@ public sealed class LayerNorm : ISerializableLayer, ILayerFactory<LayerNorm>, IP
     /// <inheritdoc/>
     public IReadOnlyList<NamedTensor> State => [new("weight", _weight.Value), new("bias", _bias.Value)];
 
+    /// <summary>Auto: no wish of its own; a <see cref="Dense"/> before it is initialised for the layer after it.</summary>
+    public WeightInitialization InitializationBefore => WeightInitialization.Auto;
+
     static string ILayerFactory<LayerNorm>.KindName => "LayerNorm";
 
     static LayerNorm ILayerFactory<LayerNorm>.FromConfig(LayerConfig config)

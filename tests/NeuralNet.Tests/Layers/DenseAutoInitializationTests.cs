@@ -56,6 +56,30 @@ public sealed class DenseAutoInitializationTests
     }
 
     [Fact]
+    public void Dropout_and_the_norms_pass_the_choice_on_to_the_layer_after_them()
+    {
+        var beforeDropout = new Dense(3, 4, seed: 21);
+        var beforeBatchNorm = new Dense(4, 4, seed: 22);
+        var beforeLayerNorm = new Dense(4, 4, seed: 23);
+        var beforeNormThenTanh = new Dense(4, 4, seed: 24);
+        _ = new Mlp(beforeDropout, new Dropout(0.5f), new ReLU(), beforeBatchNorm, new BatchNorm(4), new Dropout(0.1f), new GELU(),
+            beforeLayerNorm, new LayerNorm(4), new SiLU(), beforeNormThenTanh, new LayerNorm(4), new Tanh());
+
+        Values(beforeDropout.Weights.Value).Should().Equal(Drawn(3, 4, WeightInitialization.He, 21));
+        Values(beforeBatchNorm.Weights.Value).Should().Equal(Drawn(4, 4, WeightInitialization.He, 22));
+        Values(beforeLayerNorm.Weights.Value).Should().Equal(Drawn(4, 4, WeightInitialization.He, 23));
+        Values(beforeNormThenTanh.Weights.Value).Should().Equal(Drawn(4, 4, WeightInitialization.Glorot, 24));
+    }
+
+    [Fact]
+    public void A_Dense_followed_only_by_layers_without_a_wish_is_Glorot()
+    {
+        var dense = new Dense(3, 2, seed: 25);
+        _ = new Mlp(dense, new Dropout(0.2f), new LayerNorm(2));
+        Values(dense.Weights.Value).Should().Equal(Drawn(3, 2, WeightInitialization.Glorot, 25));
+    }
+
+    [Fact]
     public void The_last_Dense_of_a_network_is_Glorot()
     {
         var last = new Dense(4, 2, seed: 9);
