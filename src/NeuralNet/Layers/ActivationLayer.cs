@@ -65,9 +65,7 @@ public abstract class ActivationLayer : ISerializableLayer, IPredictInto
     public Matrix<float> Predict(Matrix<float> input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var output = Matrix<float>.Build.Dense(input.RowCount, input.ColumnCount);
-        ((IPredictInto)this).Predict(input, output);
-        return output;
+        return this.PredictNew(input);
     }
 
     int IPredictInto.OutputColumns(int inputColumns) => inputColumns;

@@ -179,13 +179,7 @@ public sealed class BatchNorm : ISerializableLayer, ILayerFactory<BatchNorm>, IP
     /// <summary>Inference: normalises with the running statistics; one row is fine.</summary>
     /// <param name="input">A batch, F columns.</param>
     /// <exception cref="ArgumentException">The batch has the wrong width.</exception>
-    public Matrix<float> Predict(Matrix<float> input)
-    {
-        Matrix<float> x = CheckInput(input);
-        var output = Matrix<float>.Build.Dense(x.RowCount, Features);
-        ((IPredictInto)this).Predict(x, output);
-        return output;
-    }
+    public Matrix<float> Predict(Matrix<float> input) => this.PredictNew(CheckInput(input));
 
     int IPredictInto.OutputColumns(int inputColumns) => Features;
 

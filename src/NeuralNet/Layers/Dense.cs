@@ -137,13 +137,7 @@ public sealed class Dense : ISerializableLayer, ILayerFactory<Dense>, INetworkLa
     }
 
     /// <inheritdoc/>
-    public Matrix<float> Predict(Matrix<float> input)
-    {
-        Matrix<float> x = CheckInput(input);
-        var output = Matrix<float>.Build.Dense(x.RowCount, Outputs);
-        ((IPredictInto)this).Predict(x, output);
-        return output;
-    }
+    public Matrix<float> Predict(Matrix<float> input) => this.PredictNew(CheckInput(input));
 
     int IPredictInto.OutputColumns(int inputColumns) => Outputs;
 

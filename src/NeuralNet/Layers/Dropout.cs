@@ -102,9 +102,7 @@ public sealed class Dropout : ISerializableLayer, ILayerFactory<Dropout>, IPredi
     public Matrix<float> Predict(Matrix<float> input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var output = Matrix<float>.Build.Dense(input.RowCount, input.ColumnCount);
-        ((IPredictInto)this).Predict(input, output);
-        return output;
+        return this.PredictNew(input);
     }
 
     int IPredictInto.OutputColumns(int inputColumns) => inputColumns;

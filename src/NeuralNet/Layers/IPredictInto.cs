@@ -14,3 +14,15 @@ internal interface IPredictInto
     /// <summary>Writes the layer's output for <paramref name="input"/> into <paramref name="output"/> (dense, the right shape, not the input).</summary>
     void Predict(Matrix<float> input, Matrix<float> output);
 }
+
+/// <summary>The one way a layer's <see cref="ILayer.Predict"/> builds its new matrix from <see cref="IPredictInto"/>.</summary>
+internal static class PredictIntoExtensions
+{
+    /// <summary>The layer's output for <paramref name="input"/> (already checked) in a new dense matrix.</summary>
+    internal static Matrix<float> PredictNew(this IPredictInto layer, Matrix<float> input)
+    {
+        var output = Matrix<float>.Build.Dense(input.RowCount, layer.OutputColumns(input.ColumnCount));
+        layer.Predict(input, output);
+        return output;
+    }
+}

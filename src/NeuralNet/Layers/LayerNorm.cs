@@ -144,13 +144,7 @@ public sealed class LayerNorm : ISerializableLayer, ILayerFactory<LayerNorm>, IP
     }
 
     /// <inheritdoc/>
-    public Matrix<float> Predict(Matrix<float> input)
-    {
-        Matrix<float> x = CheckInput(input);
-        var output = Matrix<float>.Build.Dense(x.RowCount, Features);
-        ((IPredictInto)this).Predict(x, output);
-        return output;
-    }
+    public Matrix<float> Predict(Matrix<float> input) => this.PredictNew(CheckInput(input));
 
     int IPredictInto.OutputColumns(int inputColumns) => Features;
 
