@@ -52,4 +52,26 @@ internal static class GradientCheck
                 $"{what}[{k % analytic.RowCount}, {k / analytic.RowCount}]: analytic {a[k]} vs numerical {numerical[k]}");
         }
     }
+
+    /// <summary>
+    /// Every parameter gradient that <see cref="Mlp.ComputeGradients"/> sets, and the ∂J/∂x that <see cref="Mlp.Backward"/>
+    /// returns for a random J = Σ r ⊙ output, against central differences of the training-mode objective (<see cref="Mlp.Forward"/>:
+    /// batch statistics where a layer has them, since the gradient is taken through them).
+    /// </summary>
+    internal static void NetworkShouldMatch(Mlp model, Matrix<float> x, Matrix<float> target, NeuralNet.Losses.ILoss loss, string what)
+    {
+        model.ComputeGradients(x, target, loss);
+        var analytic = model.Parameters.Select(p => p.Gradient.Clone()).ToArray();
+        for (int k = 0; k < analytic.Length; k++)
+        {
+            var parameter = model.Parameters[k];
+            var numerical = Numerical(parameter.Value, () => loss.Loss(model.Forward(x), target), step: 2e-3f);
+            ShouldMatch(analytic[k], numerical, $"{what}: parameter {k} ({parameter.Name})", tolerance: 3e-2);
+        }
+
+        var r = TestData.Uniform(x.RowCount, target.ColumnCount, seed: 7);
+        model.Forward(x);
+        var dx = model.Backward(r).Clone();
+        ShouldMatch(dx, Numerical(x, () => Weighted(model.Forward(x), r), step: 1e-3f), $"{what}: ∂J/∂x");
+    }
 }

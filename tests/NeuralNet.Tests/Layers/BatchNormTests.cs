@@ -169,20 +169,7 @@ public class BatchNormTests
         Randomize(norm.Bias, 5, -1f, 1f);
         var x = TestData.Uniform(batch, 4, seed: 6);
 
-        model.ComputeGradients(x, target, loss);
-        var analytic = model.Parameters.Select(p => p.Gradient.Clone()).ToArray();
-        for (int k = 0; k < analytic.Length; k++)
-        {
-            var parameter = model.Parameters[k];
-            // The oracle is the training-mode loss: batch statistics, as the gradient is taken through them.
-            var numerical = GradientCheck.Numerical(parameter.Value, () => loss.Loss(model.Forward(x), target), step: 2e-3f);
-            GradientCheck.ShouldMatch(analytic[k], numerical, $"{output}: parameter {k} ({parameter.Name})", tolerance: 3e-2);
-        }
-
-        var r = TestData.Uniform(batch, 3, seed: 7);
-        model.Forward(x);
-        var dx = model.Backward(r).Clone();
-        GradientCheck.ShouldMatch(dx, GradientCheck.Numerical(x, () => GradientCheck.Weighted(model.Forward(x), r), step: 1e-3f), "∂J/∂x");
+        GradientCheck.NetworkShouldMatch(model, x, target, loss, output);
     }
 
     [Fact]
