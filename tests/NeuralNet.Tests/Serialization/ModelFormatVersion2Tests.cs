@@ -181,6 +181,27 @@ public sealed class ModelFormatVersion2Tests
         (GC.GetAllocatedBytesForCurrentThread() - before).Should().BeLessThan(4_000_000);
     }
 
+    [Theory]
+    [InlineData("LayerNorm", 2)]
+    [InlineData("BatchNorm", 4)]
+    public void A_norm_config_that_claims_more_features_than_the_file_holds_is_rejected_without_allocating_them(string kind, int tensors)
+    {
+        // Config: 2²⁴ features (a norm's four vectors would be 64 MiB each); tensors: one value each, as the file holds.
+        var builder = V2(1).String(kind).UInt16(kind == "LayerNorm" ? (ushort)2 : (ushort)3)
+            .String("features").Byte(1).Int32(1 << 24);
+        if (kind == "BatchNorm") builder.String("momentum").Byte(2).Floats(0.1f);
+        builder.String("epsilon").Byte(2).Floats(1e-5f).UInt16((ushort)tensors);
+        foreach (string name in new[] { "weight", "bias", "running_mean", "running_var" }.Take(tensors))
+            builder.String(name).UInt32(1).UInt32(1);
+        byte[] file = builder.Floats(new float[tensors]).WithChecksum();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+
+        FluentActions.Invoking(() => SampleModels.Load(file)).Should().Throw<InvalidDataException>()
+            .WithMessage($"*Layer 0*asks for {kind}(16777216), {tensors * (1L << 24)} values, but the file holds {tensors}*");
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().BeLessThan(4_000_000);
+    }
+
     private sealed class NonSeekableStream(byte[] bytes) : MemoryStream(bytes, writable: false)
     {
         public override bool CanSeek => false;
