@@ -60,6 +60,31 @@ public class RealExporterFixtureTests
         }
     }
 
+    [Theory]
+    [InlineData("pytorch/act_gelu_op13.onnx", "Dense(6 → 8)|GELU(exact)|Dense(8 → 3)")]
+    [InlineData("pytorch/act_gelu_tanh_op13.onnx", "Dense(6 → 8)|GELU(tanh)|Dense(8 → 3)")]
+    [InlineData("pytorch/act_silu_op13.onnx", "Dense(6 → 8)|SiLU|Dense(8 → 3)")]
+    [InlineData("pytorch/layernorm_op11.onnx", "Dense(6 → 8)|LayerNorm|ReLU|Dense(8 → 3)")]
+    [InlineData("pytorch/layernorm_op17.onnx", "Dense(6 → 8)|LayerNorm|ReLU|Dense(8 → 3)")]
+    [InlineData("pytorch/act_hardtanh_op13.onnx", "Dense(6 → 8)|HardTanh|Dense(8 → 3)")]
+    public void Decompositions_and_operators_become_the_layers_they_stand_for(string file, string layers)
+    {
+        Mlp model = OnnxImporter.Import(Path.Combine(Root, file));
+        string[] expected = layers.Split('|');
+        model.Layers.Should().HaveCount(expected.Length);
+        for (int k = 0; k < expected.Length; k++)
+            if (expected[k].StartsWith("GELU", StringComparison.Ordinal)) model.Layers[k].ToString().Should().Be(expected[k], "the form decides the layer");
+            else (model.Layers[k].ToString() ?? "").Should().StartWith(expected[k].Split('(')[0], $"layer {k} of {model}");
+    }
+
+    [Fact]
+    public void Torchs_BatchNorm_momentum_in_ONNX_convention_becomes_its_own()
+    {
+        Mlp model = OnnxImporter.Import(Path.Combine(Root, "pytorch/batchnorm_op13.onnx"));
+        model.Layers.OfType<NeuralNet.Layers.BatchNorm>().Should().ContainSingle()
+            .Which.Momentum.Should().BeApproximately(0.1f, 1e-6f, "torch writes ONNX's 0.9 for its default 0.1");
+    }
+
     private static IEnumerable<double> Flatten(JsonElement element) =>
         element.ValueKind == JsonValueKind.Array ? element.EnumerateArray().SelectMany(Flatten) : [element.GetDouble()];
 
