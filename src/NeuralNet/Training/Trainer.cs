@@ -12,6 +12,8 @@ namespace NeuralNet.Training;
 /// </summary>
 internal static class Trainer
 {
+    private const string NonFiniteWeights = "a step made the weights non-finite (the gradient overflowed)";
+
     internal static TrainingHistory Fit(Mlp model, Matrix<float> inputs, Matrix<float> targets, ILoss loss, IOptimizer optimizer,
                                         TrainingOptions options, IProgress<EpochResult>? progress, CancellationToken cancellationToken)
     {
@@ -62,15 +64,15 @@ internal static class Trainer
                     throw new TrainingDivergedException(epoch, b + 1, batchLoss, $"the loss is {batchLoss}");
                 }
                 if (!guard.BeforeStep())
-                    throw new TrainingDivergedException(epoch, b + 1, batchLoss, "a step made the weights non-finite (the gradient overflowed)");
+                    throw new TrainingDivergedException(epoch, b + 1, batchLoss, NonFiniteWeights);
                 optimizer.Step(parameters);
                 if (!guard.AfterStep())
-                    throw new TrainingDivergedException(epoch, b + 1, batchLoss, "a step made the weights non-finite (the gradient overflowed)");
+                    throw new TrainingDivergedException(epoch, b + 1, batchLoss, NonFiniteWeights);
                 lossSum += (double)batchLoss * x.RowCount;
             }
             if (!guard.CheckAndCopy())
                 throw new TrainingDivergedException(epoch, batches.BatchCount, (float)(lossSum / inputs.RowCount),
-                    "a step made the weights non-finite (the gradient overflowed)");
+                    NonFiniteWeights);
 
             var (validationLoss, validationMetric) = Evaluate(model, options, loss, metric);
             var result = new EpochResult(epoch, (float)(lossSum / inputs.RowCount), validationLoss,
