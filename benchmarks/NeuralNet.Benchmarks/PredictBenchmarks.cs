@@ -3,12 +3,13 @@ using MathNet.Numerics.LinearAlgebra;
 
 namespace NeuralNet.Benchmarks;
 
-/// <summary>Inference of one sample through 784-256-128-10: into a caller's buffer, and into a new matrix.</summary>
+/// <summary>Inference of one sample through 784-256-128-10: into a caller's matrix, into a new matrix, and on plain arrays.</summary>
 [MemoryDiagnoser]
 public class PredictBenchmarks
 {
     private Mlp _model = null!;
     private Matrix<float> _input = null!, _output = null!;
+    private float[] _inputArray = null!, _outputArray = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -16,6 +17,8 @@ public class PredictBenchmarks
         _model = Network.Mnist();
         _input = Network.Inputs(1, 784, seed: 1);
         _output = Matrix<float>.Build.Dense(1, 10);
+        _inputArray = _input.ToRowMajorArray();
+        _outputArray = new float[10];
     }
 
     [Benchmark(Baseline = true)]
@@ -23,4 +26,7 @@ public class PredictBenchmarks
 
     [Benchmark]
     public Matrix<float> PredictNewMatrix() => _model.Predict(_input);
+
+    [Benchmark]
+    public void PredictSpan() => _model.Predict(_inputArray, _outputArray);
 }

@@ -27,8 +27,8 @@ public sealed partial class Mlp
     private readonly ILayer[] _layers;
     private readonly Parameter[] _parameters;
     private Matrix<float>? _lossGradient;
-    // Per-thread intermediate outputs of Predict(input, output), one per layer, reused while the batch size holds.
-    private readonly ThreadLocal<Matrix<float>?[]> _predictScratch;
+    // Per-thread buffers of the allocation-free Predict overloads, reused while the batch size holds.
+    private readonly ThreadLocal<PredictBuffers> _predictScratch;
 
     /// <summary>Creates a network from its layers, in order from input to output.</summary>
     /// <param name="layers">At least one layer. Each layer that fixes its input width (<see cref="ILayer.InputWidth"/>) must get it from the layers before.</param>
@@ -64,7 +64,7 @@ public sealed partial class Mlp
         OutputCount = width;
         _parameters = _layers.SelectMany(layer => layer.Parameters).ToArray();
         int layerCount = _layers.Length;
-        _predictScratch = new ThreadLocal<Matrix<float>?[]>(() => new Matrix<float>?[layerCount]);
+        _predictScratch = new ThreadLocal<PredictBuffers>(() => new PredictBuffers(layerCount));
     }
 
     /// <summary>The layers, from input to output.</summary>
@@ -170,8 +170,67 @@ public sealed partial class Mlp
         ArgumentNullException.ThrowIfNull(output);
         if (output.AsColumnMajorArray() is null || ReferenceEquals(output, input))
             throw new ArgumentException("The output must be a dense matrix other than the input.", nameof(output));
+        PredictInto(input, output, _predictScratch.Value!.Layers);
+    }
 
-        Matrix<float>?[] scratch = _predictScratch.Value!;
+    /// <summary>
+    /// Inference on plain arrays, for callers without Math.NET: the same numbers, bit for bit, as
+    /// <see cref="Predict(Matrix{float})"/> on the matrix holding those rows. Thread-safe. With the built-in layers it allocates
+    /// nothing once warm: per-thread buffers are sized on the first batch and resized when the batch size changes.
+    /// </summary>
+    /// <param name="input">Row-major rows of <see cref="InputCount"/> finite values: row r is <c>input[(r · InputCount)..((r + 1) · InputCount)]</c>; the number of rows is <c>input.Length / InputCount</c>.</param>
+    /// <param name="output">Receives the row-major output, rows × <see cref="OutputCount"/> values.</param>
+    /// <exception cref="ArgumentException">The input is empty or not a whole number of rows, holds NaN or ∞, or the output's length is not rows × <see cref="OutputCount"/>.</exception>
+    /// <exception cref="InvalidOperationException">The network fixes no input or no output width (it has no <see cref="Dense"/> layer), so a span's rows are undefined.</exception>
+    /// <example>
+    /// <code>
+    /// float[] features = ReadSensor();           // 3 rows of model.InputCount values
+    /// var scores = new float[3 * model.OutputCount!.Value];
+    /// model.Predict(features, scores);
+    /// </code>
+    /// </example>
+    public void Predict(ReadOnlySpan<float> input, Span<float> output)
+    {
+        int inputs = InputCount ?? throw new InvalidOperationException(
+            "The network fixes no input width (no layer such as Dense declares one), so a span cannot be cut into rows; use Predict(Matrix<float>).");
+        int outputs = OutputCount ?? throw new InvalidOperationException(
+            "The network fixes no output width, so the output span's length is undefined; use Predict(Matrix<float>).");
+        if (input.IsEmpty || input.Length % inputs != 0)
+            throw new ArgumentException(
+                $"The input holds {input.Length} values, which is not a whole, positive number of rows of {inputs} inputs.", nameof(input));
+        int rows = input.Length / inputs;
+        long needed = (long)rows * outputs;
+        if (output.Length != needed)
+            throw new ArgumentException(
+                $"The output holds {output.Length} values but {rows} rows × {outputs} outputs need {needed}.", nameof(output));
+
+        PredictBuffers buffers = _predictScratch.Value!;
+        Matrix<float> x = buffers.Input = Shapes.Reuse(buffers.Input, rows, inputs);
+        Matrix<float> y = buffers.Output = Shapes.Reuse(buffers.Output, rows, outputs);
+        Transpose(input, x.AsColumnMajorArray(), rows, inputs);
+        CheckInput(x);
+        PredictInto(x, y, buffers.Layers);
+        Transpose(y.AsColumnMajorArray(), output, outputs, rows);
+    }
+
+    /// <summary>Copies a <paramref name="rows"/> × <paramref name="columns"/> row-major block to column-major (or back, with the counts swapped).</summary>
+    private static void Transpose(ReadOnlySpan<float> source, Span<float> destination, int rows, int columns)
+    {
+        if (rows == 1 || columns == 1)
+        {
+            source.CopyTo(destination);
+            return;
+        }
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<float> row = source.Slice(r * columns, columns);
+            for (int c = 0; c < columns; c++) destination[c * rows + r] = row[c];
+        }
+    }
+
+    /// <summary>Runs the layers from <paramref name="input"/> into <paramref name="output"/>, through per-layer scratch.</summary>
+    private void PredictInto(Matrix<float> input, Matrix<float> output, Matrix<float>?[] scratch)
+    {
         Matrix<float> h = input;
         for (int k = 0; k < _layers.Length; k++)
         {
@@ -195,6 +254,15 @@ public sealed partial class Mlp
             Shapes.RequireSame(output, result, nameof(output));
             result.CopyTo(output);
         }
+    }
+
+    /// <summary>One thread's buffers for the allocation-free Predict overloads.</summary>
+    private sealed class PredictBuffers(int layerCount)
+    {
+        /// <summary>Each layer's output, the last unused (it goes to the caller's output).</summary>
+        public readonly Matrix<float>?[] Layers = new Matrix<float>?[layerCount];
+        /// <summary>The span overload's input and output as column-major matrices.</summary>
+        public Matrix<float>? Input, Output;
     }
 
     /// <inheritdoc/>

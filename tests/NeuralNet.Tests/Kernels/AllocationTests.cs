@@ -57,6 +57,20 @@ public class AllocationTests
     [Theory]
     [InlineData(1)]
     [InlineData(64)]
+    public void A_warm_Predict_on_spans_allocates_nothing(int batch)
+    {
+        var model = Network();
+        float[] x = TestData.Uniform(batch, 784, 3, 0f, 1f).ToRowMajorArray();
+        var output = new float[batch * 10];
+        model.Predict(x, output);
+        model.Predict(x, output);
+        WarmCallsAllocateNothing(() => model.Predict(x, output));
+        output.Should().Equal(model.Predict(Matrix<float>.Build.DenseOfRowMajor(batch, 784, x)).ToRowMajorArray());
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(64)]
     public void Normalization_and_dropout_layers_allocate_nothing_once_warm(int batch)
     {
         var model = new Mlp(new Dense(20, 32, seed: 1), new BatchNorm(32), new ReLU(), new Dropout(0.2f, seed: 2),
