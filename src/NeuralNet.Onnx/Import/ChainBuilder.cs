@@ -464,10 +464,10 @@ internal sealed class ChainBuilder
         float epsilon = Attributes.Float(node, "epsilon", 1e-5f);
         // ONNX's momentum weighs the old statistic (running = running·m + batch·(1 − m)); NeuralNet's and torch's weigh the batch.
         // NeuralNet's own exporter writes its momentum as is.
-        float momentum = Attributes.Find(node, "momentum") is { } m
-            ? _graph.Model.ProducerName == OnnxExporter.ProducerName ? m.F : 1f - m.F
+        // 1 − m in decimal: float's 7 digits of 0.9f give torch's 0.1, not 0.100000024. Momentum only matters for training.
+        float momentum = Attributes.Find(node, "momentum") is { } m && m.F >= 0f && m.F <= 1f
+            ? _graph.Model.ProducerName == OnnxExporter.ProducerName ? m.F : (float)(1m - (decimal)m.F)
             : 0.1f;
-        if (!(momentum >= 0f && momentum <= 1f)) momentum = 0.1f;
         Add(node, () => new BatchNorm(features, momentum, epsilon),
             ("weight", features, 1, weight), ("bias", features, 1, bias), ("running_mean", features, 1, mean), ("running_var", features, 1, variance));
     }

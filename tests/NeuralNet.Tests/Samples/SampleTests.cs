@@ -33,6 +33,20 @@ public sealed class SampleTests : IDisposable
     }
 
     [Fact]
+    public void OnnxImport_predicts_as_PyTorch_fine_tunes_and_exports_again()
+    {
+        var result = OnnxImportSample.Run(new OnnxImportSample.Options { Epochs = 10, OutputDirectory = _output });
+        result.Shown.Should().HaveCount(16);
+        result.LargestDifference.Should().BeLessThan(1e-5f, "the import predicts PyTorch's probabilities");
+        result.Shown.Should().OnlyContain(row => row.ImportedClass == row.PyTorchClass);
+        result.PyTorchAccuracy.Should().BeApproximately(0.8967f, 1e-4f, "the committed JSON holds PyTorch's accuracy");
+        result.ImportedAccuracy.Should().Be(result.PyTorchAccuracy);
+        result.FineTunedAccuracy.Should().BeGreaterThan(result.ImportedAccuracy, "fine-tuning on 1,000 unseen digits helps");
+        result.ReimportIsBitIdentical.Should().BeTrue();
+        File.Exists(result.ExportPath).Should().BeTrue();
+    }
+
+    [Fact]
     public void SineRegression_error_falls_as_the_width_grows()
     {
         var (fits, plot) = SineRegressionSample.Run(new SineRegressionSample.Options { Widths = [1, 16], Epochs = 150, OutputDirectory = _output });
