@@ -128,4 +128,23 @@ public class SpanPredictTests
         Action call = () => model.Predict(new float[4], new float[4]);
         call.Should().Throw<InvalidOperationException>().WithMessage("*input width*");
     }
+
+    [Fact]
+    public void A_network_whose_last_width_is_unknown_cannot_size_the_output_span()
+    {
+        var model = new Mlp(new Dense(3, 2, seed: 1), new UnknownWidth());
+        model.OutputCount.Should().BeNull();
+        Action call = () => model.Predict(new float[3], new float[2]);
+        call.Should().Throw<InvalidOperationException>().WithMessage("*output width*");
+    }
+
+    /// <summary>A user layer that says nothing about its output width.</summary>
+    private sealed class UnknownWidth : ILayer
+    {
+        public IReadOnlyList<Parameter> Parameters => [];
+        public int? OutputWidth(int? inputWidth) => null;
+        public Matrix<float> Forward(Matrix<float> input) => input;
+        public Matrix<float> Backward(Matrix<float> outputGradient) => outputGradient;
+        public Matrix<float> Predict(Matrix<float> input) => input.Clone();
+    }
 }
