@@ -4,7 +4,7 @@ using NeuralNet.Samples;
 using Spectre.Console;
 
 var options = new DigitsSample.Options();
-AnsiConsole.MarkupLine("[bold]Digits[/]: 1,797 handwritten digits (UCI, 8 × 8 pixels), a 64 → 512 ReLU → 10 softmax network, AdamW.");
+AnsiConsole.MarkupLine("[bold]Digits[/]: 1,797 handwritten digits (UCI, 8 × 8 pixels), a 64 → 512 ReLU → 10 softmax network, AdamW with linear warm-up and cosine annealing.");
 var started = System.Diagnostics.Stopwatch.StartNew();
 var result = SampleConsole.Train("training", options.Epochs, progress => DigitsSample.Run(options, progress));
 

@@ -6,9 +6,13 @@ public static class Plots
     /// <summary>One named curve: y against x.</summary>
     public sealed record Series(string Label, double[] X, double[] Y);
 
-    /// <summary>Writes the curves to a PNG and returns its path; <paramref name="yRange"/> fixes the y axis (else it fits the data).</summary>
+    /// <summary>
+    /// Writes the curves to a PNG and returns its path; <paramref name="yRange"/> fixes the y axis (else it fits the data).
+    /// <paramref name="rightAxis"/>, if given, is drawn dashed against its own y axis on the right, labelled with its name
+    /// (a learning rate beside a loss).
+    /// </summary>
     public static string SaveLines(string path, string title, string xLabel, string yLabel, IEnumerable<Series> series, bool logY = false,
-                                   (double Min, double Max)? yRange = null)
+                                   (double Min, double Max)? yRange = null, Series? rightAxis = null)
     {
         var plot = new ScottPlot.Plot();
         foreach (Series s in series)
@@ -18,6 +22,17 @@ public static class Plots
             line.LegendText = s.Label;
             line.MarkerSize = 0;
             line.LineWidth = 2;
+        }
+        if (rightAxis is not null)
+        {
+            var line = plot.Add.Scatter(rightAxis.X, rightAxis.Y);
+            line.LegendText = rightAxis.Label;
+            line.MarkerSize = 0;
+            line.LineWidth = 2;
+            line.LinePattern = ScottPlot.LinePattern.Dashed;
+            line.Axes.YAxis = plot.Axes.Right;
+            plot.Axes.Right.Label.Text = rightAxis.Label;
+            plot.Legend.Alignment = ScottPlot.Alignment.MiddleRight; // a schedule's curve tends to end low on the right
         }
         plot.Title(title);
         plot.XLabel(xLabel);

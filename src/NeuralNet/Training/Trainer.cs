@@ -28,18 +28,13 @@ internal static class Trainer
             throw new ArgumentException($"The targets have {targets.ColumnCount} columns but the network has {outputs} outputs.", nameof(targets));
         options.Validate(inputs.ColumnCount, targets.ColumnCount);
         if (options.ValidationInputs is { } validationInputs) model.CheckInput(validationInputs);
-        var scheduled = optimizer as ILearningRateOptimizer;
-        if (options.LearningRateSchedule is not null && scheduled is null)
-            throw new ArgumentException(
-                $"{nameof(TrainingOptions.LearningRateSchedule)} is {options.LearningRateSchedule} but the optimizer {optimizer.GetType().Name} " +
-                $"has no settable learning rate ({nameof(ILearningRateOptimizer)}).", nameof(optimizer));
 
         IReadOnlyList<Parameter> parameters = model.Parameters;
         IMetric? metric = options.Metric ?? loss.DefaultMetric;
         var batches = new MiniBatcher(inputs, targets, options.BatchSize, options.Seed ?? Random.Shared.Next());
+        var schedule = new ScheduleRunner(options.LearningRateSchedule, optimizer, options, batches.BatchCount);
         var guard = new DivergenceGuard(parameters, optimizer);
         var best = options.EarlyStoppingPatience is null ? null : new ParameterSnapshot(parameters);
-        float initialRate = scheduled?.LearningRate ?? 0f;
         float bestLoss = float.PositiveInfinity;
         int? bestEpoch = null;
         bool stoppedEarly = false;
@@ -48,8 +43,7 @@ internal static class Trainer
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
-            if (options.LearningRateSchedule is { } schedule)
-                scheduled!.LearningRate = schedule.LearningRate(epoch - 1, initialRate);
+            schedule.StartEpoch(epoch);
             batches.StartEpoch(options.Shuffle);
 
             double lossSum = 0;
@@ -68,6 +62,7 @@ internal static class Trainer
                 optimizer.Step(parameters);
                 if (!guard.AfterStep())
                     throw new TrainingDivergedException(epoch, b + 1, batchLoss, NonFiniteWeights);
+                schedule.EndBatch(b);
                 lossSum += (double)batchLoss * x.RowCount;
             }
             if (!guard.CheckAndCopy())
@@ -78,11 +73,12 @@ internal static class Trainer
             var result = new EpochResult(epoch, (float)(lossSum / inputs.RowCount), validationLoss,
                 metric is Accuracy ? validationMetric : null, clock.Elapsed)
             {
-                LearningRate = scheduled?.LearningRate,
+                LearningRate = schedule.LearningRate,
                 ValidationMetric = validationMetric,
             };
             epochs.Add(result);
             progress?.Report(result);
+            schedule.EndEpoch(result);
 
             if (best is not null && validationLoss is { } current)
             {

@@ -47,8 +47,9 @@ public sealed class TrainingOptions
     public bool RestoreBestWeights { get; init; } = true;
 
     /// <summary>
-    /// Sets the optimizer's learning rate before every epoch; the optimizer must implement
-    /// <see cref="Optimizers.ILearningRateOptimizer"/>. Null keeps the rate fixed.
+    /// Sets the optimizer's learning rate before every epoch (or batch, by <see cref="ILearningRateSchedule.Unit"/>; a
+    /// <see cref="IValidationLossSchedule"/> also sees each epoch's validation loss and needs validation data); the optimizer
+    /// must implement <see cref="Optimizers.ILearningRateOptimizer"/>. Null keeps the rate fixed.
     /// </summary>
     public ILearningRateSchedule? LearningRateSchedule { get; init; }
 

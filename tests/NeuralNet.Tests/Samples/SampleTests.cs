@@ -27,6 +27,8 @@ public sealed class SampleTests : IDisposable
         result.TestAccuracy.Should().BeGreaterThan(0.7f); // 3 epochs of a 32-unit net; chance is 0.1
         result.Confusion.Cast<int>().Sum().Should().Be(result.TestCount);
         File.ReadAllBytes(result.PlotPath)[..4].Should().Equal(0x89, (byte)'P', (byte)'N', (byte)'G');
+        // 3 epochs: 1 of warm-up from η/10, then a cosine over 2 from η = 2e-3 (PyTorch's SequentialLR of LinearLR and CosineAnnealingLR)
+        result.History.Epochs.Select(e => e.LearningRate!.Value).Should().Equal((float)((double)2e-3f * 0.1f), 2e-3f, 1e-3f);
         new FileInfo(result.ModelPath).Length.Should().BeGreaterThan(4 * (64 * 32 + 32 * 10));
         Mlp.Load(result.ModelPath).Parameters.Sum(p => p.Count).Should().Be(64 * 32 + 32 + 32 * 10 + 10);
         File.ReadAllBytes(result.OnnxPath).Length.Should().BeGreaterThan(4 * (64 * 32 + 32 * 10));
