@@ -77,7 +77,7 @@ public class AdagradTests
     [InlineData("epsilon", -1e-10f)]
     public void Rejects_bad_hyper_parameters_naming_them_and_their_values(string name, float value)
     {
-        var act = () => name switch
+        Action act = () => _ = name switch
         {
             "learningRate" => new Adagrad(learningRate: value),
             "learningRateDecay" => new Adagrad(learningRateDecay: value),
@@ -85,19 +85,10 @@ public class AdagradTests
             "initialAccumulatorValue" => new Adagrad(initialAccumulatorValue: value),
             _ => new Adagrad(epsilon: value),
         };
-        var thrown = act.Should().Throw<ArgumentOutOfRangeException>().Which;
-        thrown.ParamName.Should().Be(name);
-        thrown.ActualValue.Should().Be(value);
-        thrown.Message.Should().Contain(value.ToString());
+        ArgumentChecks.ThrowsOutOfRangeNaming(act, name, value);
     }
 
     [Fact]
-    public void Learning_rate_is_settable_through_the_schedule_interface()
-    {
-        ILearningRateOptimizer optimizer = new Adagrad();
-        optimizer.LearningRate = 0.5f;
-        ((Adagrad)optimizer).LearningRate.Should().Be(0.5f);
-        var act = () => optimizer.LearningRate = 0f;
-        act.Should().Throw<ArgumentOutOfRangeException>();
-    }
+    public void Learning_rate_is_settable_through_the_schedule_interface() =>
+        ArgumentChecks.LearningRateIsSettable(new Adagrad(), 0.5f, 0f);
 }

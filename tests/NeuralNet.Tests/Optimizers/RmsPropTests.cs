@@ -93,7 +93,7 @@ public class RmsPropTests
     [InlineData("weightDecay", float.NaN)]
     public void Rejects_bad_hyper_parameters_naming_them_and_their_values(string name, float value)
     {
-        var act = () => name switch
+        Action act = () => _ = name switch
         {
             "learningRate" => new RmsProp(learningRate: value),
             "alpha" => new RmsProp(alpha: value),
@@ -101,19 +101,10 @@ public class RmsPropTests
             "momentum" => new RmsProp(momentum: value),
             _ => new RmsProp(weightDecay: value),
         };
-        var thrown = act.Should().Throw<ArgumentOutOfRangeException>().Which;
-        thrown.ParamName.Should().Be(name);
-        thrown.ActualValue.Should().Be(value);
-        thrown.Message.Should().Contain(value.ToString());
+        ArgumentChecks.ThrowsOutOfRangeNaming(act, name, value);
     }
 
     [Fact]
-    public void Learning_rate_is_settable_through_the_schedule_interface()
-    {
-        ILearningRateOptimizer optimizer = new RmsProp();
-        optimizer.LearningRate = 0.001f;
-        ((RmsProp)optimizer).LearningRate.Should().Be(0.001f);
-        var act = () => optimizer.LearningRate = -1f;
-        act.Should().Throw<ArgumentOutOfRangeException>();
-    }
+    public void Learning_rate_is_settable_through_the_schedule_interface() =>
+        ArgumentChecks.LearningRateIsSettable(new RmsProp(), 0.001f, -1f);
 }
