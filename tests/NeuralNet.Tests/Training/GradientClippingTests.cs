@@ -31,6 +31,14 @@ public class GradientClippingTests
 
     private static double GlobalNorm(double[][] gradients) => Math.Sqrt(gradients.Sum(g => g.Sum(v => v * v)));
 
+    /// <summary>Every clipped value is its value before times the one factor, to float's precision.</summary>
+    private static void ShouldBeScaled(double[][] after, double[][] before, double scale)
+    {
+        for (int p = 0; p < after.Length; p++)
+            for (int i = 0; i < after[p].Length; i++)
+                after[p][i].Should().BeApproximately(before[p][i] * scale, Math.Abs(before[p][i] * scale) * 1e-6 + 1e-12);
+    }
+
     [Theory]
     [InlineData(0.5f)]
     [InlineData(3f)]
@@ -47,9 +55,7 @@ public class GradientClippingTests
         returned.Should().BeApproximately((float)norm, (float)(norm * 1e-6));
         double scale = maxNorm / (norm + 1e-6);
         double[][] after = Gradients(parameters);
-        for (int p = 0; p < after.Length; p++)
-            for (int i = 0; i < after[p].Length; i++)
-                after[p][i].Should().BeApproximately(before[p][i] * scale, Math.Abs(before[p][i] * scale) * 1e-6 + 1e-12);
+        ShouldBeScaled(after, before, scale);
         GlobalNorm(after).Should().BeApproximately(maxNorm, maxNorm * 1e-5);
     }
 
@@ -79,9 +85,7 @@ public class GradientClippingTests
         GradientClipping.ClipGradNorm(parameters, maxNorm: 1f).Should().BeApproximately((float)GlobalNorm(before), 1e-4f);
 
         double[][] after = Gradients(parameters);
-        for (int p = 0; p < after.Length; p++)
-            for (int i = 0; i < after[p].Length; i++)
-                after[p][i].Should().BeApproximately(before[p][i] * scale, Math.Abs(before[p][i] * scale) * 1e-6 + 1e-12);
+        ShouldBeScaled(after, before, scale);
         parameters[2].Gradient[0, 0].Should().BeApproximately(1f, 1e-4f, "nearly all the norm is the last gradient's");
     }
 
