@@ -1,4 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
+using NeuralNet.Kernels;
 using NeuralNet.Layers;
 using NeuralNet.Losses;
 using NeuralNet.Optimizers;
@@ -105,6 +106,31 @@ public class GradientClippingTests
         for (int p = 0; p < after.Length; p++)
             for (int i = 0; i < after[p].Length; i++)
                 after[p][i].Should().Be(Math.Clamp(before[p][i], -c, c));
+    }
+
+    [Fact]
+    public void A_gradient_above_the_two_thread_size_is_clipped_by_the_formula_with_the_same_bits_on_one_and_two_threads()
+    {
+        // 37,000 values: scaled and clamped in blocks, in two halves on two threads.
+        (float[] Scaled, float[] Clamped, double[] Before) Clip(int threads)
+        {
+            using var forced = KernelThreads.Force(threads);
+            var parameter = Filled(new Parameter("w", Matrix<float>.Build.Dense(37, 1000), isWeight: true), 1f, seed: 8);
+            double[] before = Gradients([parameter])[0];
+            GradientClipping.ClipGradNorm([parameter], maxNorm: 2f);
+            float[] scaled = parameter.Gradient.AsColumnMajorArray().ToArray();
+            GradientClipping.ClipGradValue([parameter], clipValue: 5e-3f);
+            return (scaled, parameter.Gradient.AsColumnMajorArray().ToArray(), before);
+        }
+
+        var one = Clip(1);
+        var two = Clip(2);
+        two.Scaled.Should().Equal(one.Scaled);
+        two.Clamped.Should().Equal(one.Clamped);
+        (one.Scaled.Length).Should().BeGreaterThanOrEqualTo(UpdateBlocks.ParallelThreshold);
+        double scale = 2.0 / (GlobalNorm([one.Before]) + 1e-6);
+        ShouldBeScaled([one.Scaled.Select(v => (double)v).ToArray()], [one.Before], scale);
+        for (int i = 0; i < one.Clamped.Length; i++) one.Clamped[i].Should().Be(Math.Clamp(one.Scaled[i], -5e-3f, 5e-3f));
     }
 
     [Theory]
