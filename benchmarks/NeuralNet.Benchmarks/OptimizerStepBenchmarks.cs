@@ -22,6 +22,8 @@ public class OptimizerStepBenchmarks
     private readonly Sgd _sgd = new(LearningRate), _momentum = new(LearningRate, momentum: 0.9f);
     private readonly Adam _adam = new(LearningRate);
     private readonly AdamW _adamW = new(LearningRate);
+    private readonly RmsProp _rmsProp = new(LearningRate), _rmsPropCentered = new(LearningRate, momentum: 0.9f, centered: true);
+    private readonly Adagrad _adagrad = new(LearningRate);
     private (float[] M, float[] V, float[] G, float[] Denominator)[] _wholeArrays = null!;
     private int _steps;
 
@@ -72,6 +74,15 @@ public class OptimizerStepBenchmarks
 
     [Benchmark]
     public void AdamW() => _adamW.Step(_parameters);
+
+    [Benchmark]
+    public void RmsProp() => _rmsProp.Step(_parameters);
+
+    [Benchmark]
+    public void RmsPropCenteredMomentum() => _rmsPropCentered.Step(_parameters);
+
+    [Benchmark]
+    public void Adagrad() => _adagrad.Step(_parameters);
 
     [Benchmark]
     public void SgdMomentum() => _momentum.Step(_parameters);

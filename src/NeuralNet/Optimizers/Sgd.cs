@@ -93,13 +93,8 @@ public sealed class Sgd : ILearningRateOptimizer, IFiniteUpdate
         public readonly void RunBlock()
         {
             var theta = new Span<float>(Theta, Length);
-            ReadOnlySpan<float> g = new(Gradient, Length);   // the step direction, built up below
-            if (WeightDecay != 0f)
-            {
-                Span<float> decayed = UpdateBlocks.Scratch(0, Length);
-                TensorPrimitives.MultiplyAdd(theta, WeightDecay, g, decayed);   // g = ∇L + λθ (weights only)
-                g = decayed;
-            }
+            // The step direction, built up below from g = ∇L + λθ (weights only).
+            ReadOnlySpan<float> g = UpdateBlocks.WithWeightDecay(new(Gradient, Length), theta, WeightDecay);
             if (Momentum != 0f)
             {
                 var velocity = new Span<float>(Velocity, Length);

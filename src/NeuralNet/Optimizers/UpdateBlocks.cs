@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using NeuralNet.Kernels;
 
 namespace NeuralNet.Optimizers;
@@ -57,6 +58,18 @@ internal static class UpdateBlocks
         int half = (length / 2 + Length - 1) / Length * Length;
         Span<TUpdate> halves = [update.Slice(0, half), update.Slice(half, length - half)];
         KernelThreads.Run<TUpdate>(halves, KernelThreads.Limit);
+    }
+
+    /// <summary>
+    /// The gradient the update follows: ∇L + λθ in scratch block 0 (PyTorch's L2 weight decay, weights only), or ∇L
+    /// itself when <paramref name="weightDecay"/> is 0.
+    /// </summary>
+    internal static ReadOnlySpan<float> WithWeightDecay(ReadOnlySpan<float> gradient, ReadOnlySpan<float> theta, float weightDecay)
+    {
+        if (weightDecay == 0f) return gradient;
+        Span<float> decayed = Scratch(0, gradient.Length);
+        TensorPrimitives.MultiplyAdd(theta, weightDecay, gradient, decayed);
+        return decayed;
     }
 
     /// <summary>Scratch block <paramref name="index"/> (0 or 1) of the calling thread, <paramref name="length"/> values long.</summary>

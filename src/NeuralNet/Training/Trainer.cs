@@ -59,6 +59,7 @@ internal static class Trainer
                 }
                 if (!guard.BeforeStep())
                     throw new TrainingDivergedException(epoch, b + 1, batchLoss, NonFiniteWeights);
+                GradientClipping.Apply(parameters, options);
                 optimizer.Step(parameters);
                 if (!guard.AfterStep())
                     throw new TrainingDivergedException(epoch, b + 1, batchLoss, NonFiniteWeights);

@@ -60,6 +60,19 @@ public sealed class TrainingOptions
     /// </summary>
     public IMetric? Metric { get; init; }
 
+    /// <summary>
+    /// Clips the gradients by their global norm before every step, as PyTorch's <c>clip_grad_norm_(max_norm)</c>: when
+    /// the 2-norm ‖g‖ of every parameter's gradient taken together exceeds this, every gradient is scaled by
+    /// max/(‖g‖ + 10⁻⁶). Greater than 0 and finite; null (the default) does not clip. See <see cref="GradientClipping.ClipGradNorm"/>.
+    /// </summary>
+    public float? GradientClipNorm { get; init; }
+
+    /// <summary>
+    /// Clamps every gradient value to [−c, c] before every step, as PyTorch's <c>clip_grad_value_(clip_value)</c>; after
+    /// <see cref="GradientClipNorm"/> when both are set. Greater than 0 and finite; null (the default) does not clip.
+    /// </summary>
+    public float? GradientClipValue { get; init; }
+
     internal bool HasValidation => ValidationInputs is not null;
 
     /// <summary>Rejects inconsistent options, naming the option and its value.</summary>
@@ -101,5 +114,7 @@ public sealed class TrainingOptions
         }
         if (!(EarlyStoppingMinDelta >= 0f) || !float.IsFinite(EarlyStoppingMinDelta))
             throw new ArgumentException($"{nameof(EarlyStoppingMinDelta)} must be at least 0 and finite, but was {EarlyStoppingMinDelta}.", nameof(EarlyStoppingMinDelta));
+        if (GradientClipNorm is { } maxNorm) Optimizers.HyperParameters.Positive(maxNorm, nameof(GradientClipNorm), nameof(GradientClipNorm));
+        if (GradientClipValue is { } clipValue) Optimizers.HyperParameters.Positive(clipValue, nameof(GradientClipValue), nameof(GradientClipValue));
     }
 }

@@ -2,6 +2,7 @@ using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Layers;
 using NeuralNet.Losses;
 using NeuralNet.Optimizers;
+using NeuralNet.Training;
 
 namespace NeuralNet.Tests.Kernels;
 
@@ -17,6 +18,10 @@ public class AllocationTests
     [InlineData(64, "sgd")]
     [InlineData(64, "adam")]
     [InlineData(64, "adamw")]
+    [InlineData(64, "rmsprop")]
+    [InlineData(64, "rmsprop-centered-momentum")]
+    [InlineData(64, "adagrad")]
+    [InlineData(64, "adam-clipped")]
     public void A_warm_training_step_allocates_nothing(int batch, string optimizerName)
     {
         var model = Network();
@@ -24,14 +29,23 @@ public class AllocationTests
         {
             "sgd-momentum" => new Sgd(0.01f, momentum: 0.9f, weightDecay: 1e-4f),
             "sgd" => new Sgd(0.01f),
-            "adam" => new Adam(weightDecay: 1e-4f),
+            "adam" or "adam-clipped" => new Adam(weightDecay: 1e-4f),
+            "rmsprop" => new RmsProp(weightDecay: 1e-4f),
+            "rmsprop-centered-momentum" => new RmsProp(momentum: 0.9f, centered: true, weightDecay: 1e-4f),
+            "adagrad" => new Adagrad(learningRateDecay: 0.01f, weightDecay: 1e-4f, initialAccumulatorValue: 0.1f),
             _ => new AdamW(),
         };
+        bool clipped = optimizerName == "adam-clipped";
         var loss = new CrossEntropyLoss();
         var (x, y) = (TestData.Uniform(batch, 784, 1, 0f, 1f), TestData.OneHot(batch, 10, 2));
         void Step()
         {
             model.ComputeGradients(x, y, loss);
+            if (clipped)
+            {
+                GradientClipping.ClipGradNorm(model.Parameters, maxNorm: 0.1f);
+                GradientClipping.ClipGradValue(model.Parameters, clipValue: 1e-3f);
+            }
             optimizer.Step(model.Parameters);
         }
 
