@@ -167,7 +167,7 @@ internal sealed class TrainingCheckpoint
         if (layer is not ISerializableLayer serializable || LayerRegistry.KindOf(layer) is not { } kind) return layer.ToString() ?? layer.GetType().Name;
         LayerConfig config = serializable.GetConfig();
         string tensors = string.Join(", ", serializable.State.Select(t => $"{t.Name} {t.Value.RowCount} × {t.Value.ColumnCount}"));
-        return $"{kind}({config}){(tensors.Length == 0 ? "" : $" [{tensors}]")}";
+        return $"{kind}{(config.Count == 0 ? "" : $"({config})")}{(tensors.Length == 0 ? "" : $" [{tensors}]")}";
     }
 
     private static void CopyState(Mlp from, Mlp to)
