@@ -19,7 +19,10 @@ public sealed partial class Mlp
     /// <param name="optimizer">Updates the parameters; it keeps its state (momentum, moments) across calls.</param>
     /// <param name="options">Epochs, batch size, shuffling, validation, early stopping, schedule.</param>
     /// <param name="progress">Receives one <see cref="EpochResult"/> after every epoch, on the training thread.</param>
-    /// <param name="cancellationToken">Checked between batches; cancelling leaves the model with the weights of the last completed step.</param>
+    /// <param name="cancellationToken">
+    /// Checked between batches; cancelling leaves the model with the weights of the last completed step (and, with
+    /// <see cref="TrainingOptions.Checkpoint"/>, writes a checkpoint of them that <see cref="TrainingOptions.ResumeFrom"/> continues from).
+    /// </param>
     /// <returns>One <see cref="EpochResult"/> per epoch trained.</returns>
     /// <exception cref="ArgumentException">Bad shapes, empty or non-finite data, or inconsistent options (the message names them).</exception>
     /// <exception cref="TrainingDivergedException">
@@ -28,6 +31,8 @@ public sealed partial class Mlp
     /// weight on every step; with an optimizer of your own, those from just before the step that diverged.
     /// </exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    /// <exception cref="InvalidDataException"><see cref="TrainingOptions.ResumeFrom"/> is not a valid checkpoint.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="TrainingOptions.ResumeFrom"/> is a checkpoint of another model (the message names the layer).</exception>
     public TrainingHistory Fit(Matrix<float> inputs, Matrix<float> targets, ILoss loss, IOptimizer optimizer,
                                TrainingOptions options, IProgress<EpochResult>? progress = null,
                                CancellationToken cancellationToken = default)

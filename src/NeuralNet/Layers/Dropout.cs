@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
+using NeuralNet.Serialization;
 
 namespace NeuralNet.Layers;
 
@@ -11,15 +12,16 @@ namespace NeuralNet.Layers;
 /// </summary>
 /// <remarks>
 /// Backward: ∂J/∂x = ∂J/∂h ⊙ m / (1 − p), with the mask of the last <see cref="Forward"/>.
-/// The masks come from one <see cref="System.Random"/> seeded at construction: the same seed gives the same sequence of
+/// The masks come from one random generator seeded at construction (the one <see cref="System.Random"/> is for a seed): the same seed gives the same sequence of
 /// masks, so seeded training is reproducible. The model file keeps p and the seed, not the stream's position: a loaded
-/// layer starts the sequence again.
+/// layer starts the sequence again. A training checkpoint keeps the position too, so a resumed run draws the masks the
+/// uninterrupted one would have.
 /// Thread safety: <see cref="Predict"/> is safe from many threads at once; <see cref="Forward"/> and <see cref="Backward"/>
 /// keep the batch's mask and must not run concurrently.
 /// </remarks>
-public sealed class Dropout : ISerializableLayer, ILayerFactory<Dropout>, IPredictInto
+public sealed class Dropout : ISerializableLayer, ILayerFactory<Dropout>, IPredictInto, ICheckpointable
 {
-    private readonly Random _random;
+    private readonly SubtractiveGenerator _random;
     private readonly float _scale;
     // Each element's factor, 0 or 1/(1 − p): the mask and the scale in one, so Forward and Backward are one product.
     private Matrix<float>? _mask;
@@ -38,7 +40,7 @@ public sealed class Dropout : ISerializableLayer, ILayerFactory<Dropout>, IPredi
         Probability = probability;
         Seed = seed;
         _scale = 1f / (1f - probability);
-        _random = seed is { } s ? new Random(s) : new Random();
+        _random = new SubtractiveGenerator(seed ?? Random.Shared.Next());
     }
 
     /// <summary>p, the probability that an element is zeroed in training.</summary>
@@ -109,6 +111,20 @@ public sealed class Dropout : ISerializableLayer, ILayerFactory<Dropout>, IPredi
 
     void IPredictInto.Predict(Matrix<float> input, Matrix<float> output) =>
         Shapes.Dense(input).AsColumnMajorArray().AsSpan().CopyTo(output.AsColumnMajorArray());
+
+    void ICheckpointable.SaveState(StateDict state) => state.Add("generator", _random.GetState());
+
+    void ICheckpointable.LoadState(StateDict state)
+    {
+        try
+        {
+            _random.SetState(state.GetBytes("generator"));
+        }
+        catch (InvalidDataException e) when (!e.Message.StartsWith("The checkpoint", StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"The checkpoint is invalid: {state.Path}/generator: {e.Message}", e);
+        }
+    }
 
     /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"Dropout(p={Probability})");

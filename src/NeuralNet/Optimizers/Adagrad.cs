@@ -1,3 +1,4 @@
+using NeuralNet.Serialization;
 using System.Numerics.Tensors;
 
 namespace NeuralNet.Optimizers;
@@ -7,7 +8,7 @@ namespace NeuralNet.Optimizers;
 /// g = ∇L + λθ for weights (biases are not decayed); at step t, η̃ = η / (1 + (t−1)·δ) with δ the learning-rate decay;
 /// S ← S + g², θ ← θ − η̃ g / (√S + ε), ε outside the root. S starts at the initial accumulator value. Not thread-safe.
 /// </remarks>
-public sealed class Adagrad : ILearningRateOptimizer, IFiniteUpdate
+public sealed class Adagrad : ILearningRateOptimizer, IFiniteUpdate, IStatefulOptimizer
 {
     // The whole state: per parameter the sum S (as long as the parameter), plus Steps.
     private readonly Dictionary<Parameter, float[]> _sums = new(ReferenceEqualityComparer.Instance);
@@ -79,6 +80,34 @@ public sealed class Adagrad : ILearningRateOptimizer, IFiniteUpdate
             }
         }
     }
+
+    void IStatefulOptimizer.SaveState(IReadOnlyList<Parameter> parameters, StateDict state)
+    {
+        state.Add("lr", LearningRate);
+        state.Add("lr_decay", LearningRateDecay);
+        state.Add("weight_decay", WeightDecay);
+        state.Add("initial_accumulator_value", InitialAccumulatorValue);
+        state.Add("eps", Epsilon);
+        state.Add("step", Steps);
+        for (int index = 0; index < parameters.Count; index++)
+            if (_sums.TryGetValue(parameters[index], out float[]? sum)) state.Add(StateDict.BufferKey(SumName, index), sum);
+    }
+
+    void IStatefulOptimizer.LoadState(IReadOnlyList<Parameter> parameters, StateDict state)
+    {
+        state.RequireSame("lr_decay", LearningRateDecay, nameof(Adagrad), "optimizer");
+        state.RequireSame("weight_decay", WeightDecay, nameof(Adagrad), "optimizer");
+        state.RequireSame("initial_accumulator_value", InitialAccumulatorValue, nameof(Adagrad), "optimizer");
+        state.RequireSame("eps", Epsilon, nameof(Adagrad), "optimizer");
+        LearningRate = state.GetFinite("lr", positive: true);
+        Steps = state.GetInt32("step", min: 0);
+        _sums.Clear();
+        for (int index = 0; index < parameters.Count; index++)
+            if (state.GetBuffer(SumName, index, parameters[index].Count) is { } sum) _sums.Add(parameters[index], sum);
+    }
+
+    // PyTorch's name for S.
+    private const string SumName = "sum";
 
     /// <summary>The update of a range of one parameter's values (all of them, or one thread's half).</summary>
     private unsafe struct Update : IBlockUpdate<Update>

@@ -1,3 +1,5 @@
+using NeuralNet.Serialization;
+
 namespace NeuralNet.Optimizers;
 
 /// <summary>Adam (Kingma &amp; Ba), with PyTorch's <c>torch.optim.Adam</c> update rule exactly, including its L2 weight decay.</summary>
@@ -6,7 +8,7 @@ namespace NeuralNet.Optimizers;
 /// Weight decay λ adds λθ to the weights' gradient before the moments see it (the lecture's λΩ(θ)), as PyTorch's
 /// <c>Adam(weight_decay=λ)</c>; for decay decoupled from the moments use <see cref="AdamW"/>. Biases are not decayed. Not thread-safe.
 /// </remarks>
-public sealed class Adam : ILearningRateOptimizer, IFiniteUpdate
+public sealed class Adam : ILearningRateOptimizer, IFiniteUpdate, IStatefulOptimizer
 {
     private readonly AdamMoments _adam;
 
@@ -40,4 +42,8 @@ public sealed class Adam : ILearningRateOptimizer, IFiniteUpdate
 
     /// <inheritdoc/>
     public void Step(IReadOnlyList<Parameter> parameters) => _adam.Step(parameters);
+
+    void IStatefulOptimizer.SaveState(IReadOnlyList<Parameter> parameters, StateDict state) => _adam.SaveState(parameters, state);
+
+    void IStatefulOptimizer.LoadState(IReadOnlyList<Parameter> parameters, StateDict state) => _adam.LoadState(parameters, state, nameof(Adam));
 }

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using NeuralNet.Serialization;
 
 namespace NeuralNet.Optimizers;
 
@@ -39,6 +40,45 @@ internal sealed class AdamMoments
 
     /// <summary>t, the number of steps taken (PyTorch counts it per parameter; here every parameter steps together).</summary>
     internal int Steps { get; private set; }
+
+    /// <summary>The state for a checkpoint, as <see cref="IStatefulOptimizer.SaveState"/>: PyTorch's names (<c>exp_avg</c> m, <c>exp_avg_sq</c> v).</summary>
+    internal void SaveState(IReadOnlyList<Parameter> parameters, StateDict state)
+    {
+        state.Add("lr", LearningRate);
+        state.Add("beta1", Beta1);
+        state.Add("beta2", Beta2);
+        state.Add("eps", Epsilon);
+        state.Add("weight_decay", WeightDecay);
+        state.Add("step", Steps);
+        for (int index = 0; index < parameters.Count; index++)
+        {
+            if (!_moments.TryGetValue(parameters[index], out var moments)) continue;
+            state.Add(StateDict.BufferKey(FirstMoment, index), moments.M);
+            state.Add(StateDict.BufferKey(SecondMoment, index), moments.V);
+        }
+    }
+
+    /// <summary>Replaces the state with a checkpoint's, as <see cref="IStatefulOptimizer.LoadState"/>.</summary>
+    internal void LoadState(IReadOnlyList<Parameter> parameters, StateDict state, string owner)
+    {
+        state.RequireSame("beta1", Beta1, owner, "optimizer");
+        state.RequireSame("beta2", Beta2, owner, "optimizer");
+        state.RequireSame("eps", Epsilon, owner, "optimizer");
+        state.RequireSame("weight_decay", WeightDecay, owner, "optimizer");
+        LearningRate = state.GetFinite("lr", positive: true);
+        Steps = state.GetInt32("step", min: 0);
+        _moments.Clear();
+        for (int index = 0; index < parameters.Count; index++)
+        {
+            int length = parameters[index].Count;
+            float[]? m = state.GetBuffer(FirstMoment, index, length), v = state.GetBuffer(SecondMoment, index, length);
+            if ((m is null) != (v is null))
+                throw new InvalidDataException($"The checkpoint is invalid: {state.Path} holds only one of {FirstMoment} and {SecondMoment} for parameter {index}.");
+            if (m is not null) _moments.Add(parameters[index], (m, v!));
+        }
+    }
+
+    private const string FirstMoment = "exp_avg", SecondMoment = "exp_avg_sq";
 
     internal void Step(IReadOnlyList<Parameter> parameters) =>
         Step(parameters, LearningRate, Beta1, Beta2, Epsilon, l2: Decoupled ? 0f : WeightDecay, decoupled: Decoupled ? WeightDecay : 0f);

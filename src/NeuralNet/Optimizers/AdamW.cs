@@ -1,3 +1,5 @@
+using NeuralNet.Serialization;
+
 namespace NeuralNet.Optimizers;
 
 /// <summary>AdamW (Loshchilov &amp; Hutter): Adam with decoupled weight decay, as PyTorch's <c>torch.optim.AdamW</c>.</summary>
@@ -6,7 +8,7 @@ namespace NeuralNet.Optimizers;
 /// Weight decay shrinks the weights directly, θ ← θ(1 − ηλ), before the Adam update; the moments see only ∇L.
 /// Biases are not decayed. Not thread-safe.
 /// </remarks>
-public sealed class AdamW : ILearningRateOptimizer, IFiniteUpdate
+public sealed class AdamW : ILearningRateOptimizer, IFiniteUpdate, IStatefulOptimizer
 {
     private readonly AdamMoments _adam;
 
@@ -40,4 +42,8 @@ public sealed class AdamW : ILearningRateOptimizer, IFiniteUpdate
 
     /// <inheritdoc/>
     public void Step(IReadOnlyList<Parameter> parameters) => _adam.Step(parameters);
+
+    void IStatefulOptimizer.SaveState(IReadOnlyList<Parameter> parameters, StateDict state) => _adam.SaveState(parameters, state);
+
+    void IStatefulOptimizer.LoadState(IReadOnlyList<Parameter> parameters, StateDict state) => _adam.LoadState(parameters, state, nameof(AdamW));
 }

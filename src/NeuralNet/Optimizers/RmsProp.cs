@@ -1,3 +1,4 @@
+using NeuralNet.Serialization;
 using System.Numerics.Tensors;
 
 namespace NeuralNet.Optimizers;
@@ -10,7 +11,7 @@ namespace NeuralNet.Optimizers;
 /// Where rounding makes s − ḡ² slightly negative (PyTorch would take the root of it and write NaN) it counts as 0,
 /// so the step stays finite. Not thread-safe.
 /// </remarks>
-public sealed class RmsProp : ILearningRateOptimizer, IFiniteUpdate
+public sealed class RmsProp : ILearningRateOptimizer, IFiniteUpdate, IStatefulOptimizer
 {
     // The whole state: per parameter s, and ḡ when centered, b with momentum (each as long as the parameter), plus Steps.
     private readonly Dictionary<Parameter, (float[] SquareAverage, float[]? GradientAverage, float[]? MomentumBuffer)> _state =
@@ -88,6 +89,50 @@ public sealed class RmsProp : ILearningRateOptimizer, IFiniteUpdate
             }
         }
     }
+
+    void IStatefulOptimizer.SaveState(IReadOnlyList<Parameter> parameters, StateDict state)
+    {
+        state.Add("lr", LearningRate);
+        state.Add("alpha", Alpha);
+        state.Add("eps", Epsilon);
+        state.Add("momentum", Momentum);
+        state.Add("centered", Centered);
+        state.Add("weight_decay", WeightDecay);
+        state.Add("step", Steps);
+        for (int index = 0; index < parameters.Count; index++)
+        {
+            if (!_state.TryGetValue(parameters[index], out var buffers)) continue;
+            state.Add(StateDict.BufferKey(SquareAverageName, index), buffers.SquareAverage);
+            if (buffers.GradientAverage is { } average) state.Add(StateDict.BufferKey(GradientAverageName, index), average);
+            if (buffers.MomentumBuffer is { } momentum) state.Add(StateDict.BufferKey(MomentumBufferName, index), momentum);
+        }
+    }
+
+    void IStatefulOptimizer.LoadState(IReadOnlyList<Parameter> parameters, StateDict state)
+    {
+        state.RequireSame("alpha", Alpha, nameof(RmsProp), "optimizer");
+        state.RequireSame("eps", Epsilon, nameof(RmsProp), "optimizer");
+        state.RequireSame("momentum", Momentum, nameof(RmsProp), "optimizer");
+        state.RequireSame("centered", Centered ? 1 : 0, nameof(RmsProp), "optimizer");
+        state.RequireSame("weight_decay", WeightDecay, nameof(RmsProp), "optimizer");
+        LearningRate = state.GetFinite("lr", positive: true);
+        Steps = state.GetInt32("step", min: 0);
+        _state.Clear();
+        for (int index = 0; index < parameters.Count; index++)
+        {
+            int length = parameters[index].Count;
+            if (state.GetBuffer(SquareAverageName, index, length) is not { } square) continue;
+            float[]? average = Centered ? Require(state.GetBuffer(GradientAverageName, index, length), GradientAverageName, index) : null;
+            float[]? momentum = Momentum != 0f ? Require(state.GetBuffer(MomentumBufferName, index, length), MomentumBufferName, index) : null;
+            _state.Add(parameters[index], (square, average, momentum));
+        }
+
+        static float[] Require(float[]? buffer, string name, int index) =>
+            buffer ?? throw new InvalidDataException($"The checkpoint's RmsProp state has {SquareAverageName}.{index} but no {name}.{index}.");
+    }
+
+    // PyTorch's names for s, ḡ and b.
+    private const string SquareAverageName = "square_avg", GradientAverageName = "grad_avg", MomentumBufferName = "momentum_buffer";
 
     /// <summary>The update of a range of one parameter's values (all of them, or one thread's half).</summary>
     private unsafe struct Update : IBlockUpdate<Update>

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using NeuralNet.Serialization;
 
 namespace NeuralNet.Optimizers;
 
@@ -10,7 +11,7 @@ namespace NeuralNet.Optimizers;
 /// With momentum μ: v ← μ v + g (v starts as g), then g ← v, or g ← g + μ v with Nesterov. Velocities are kept
 /// per parameter. Not thread-safe.
 /// </remarks>
-public sealed class Sgd : ILearningRateOptimizer, IFiniteUpdate
+public sealed class Sgd : ILearningRateOptimizer, IFiniteUpdate, IStatefulOptimizer
 {
     private readonly Dictionary<Parameter, float[]> _velocity = new(ReferenceEqualityComparer.Instance);
 
@@ -75,6 +76,30 @@ public sealed class Sgd : ILearningRateOptimizer, IFiniteUpdate
             }
         }
     }
+
+    void IStatefulOptimizer.SaveState(IReadOnlyList<Parameter> parameters, StateDict state)
+    {
+        state.Add("lr", LearningRate);
+        state.Add("momentum", Momentum);
+        state.Add("nesterov", Nesterov);
+        state.Add("weight_decay", WeightDecay);
+        for (int index = 0; index < parameters.Count; index++)
+            if (_velocity.TryGetValue(parameters[index], out float[]? velocity)) state.Add(StateDict.BufferKey(MomentumBuffer, index), velocity);
+    }
+
+    void IStatefulOptimizer.LoadState(IReadOnlyList<Parameter> parameters, StateDict state)
+    {
+        state.RequireSame("momentum", Momentum, nameof(Sgd), "optimizer");
+        state.RequireSame("nesterov", Nesterov ? 1 : 0, nameof(Sgd), "optimizer");
+        state.RequireSame("weight_decay", WeightDecay, nameof(Sgd), "optimizer");
+        LearningRate = state.GetFinite("lr", positive: true);
+        _velocity.Clear();
+        for (int index = 0; index < parameters.Count; index++)
+            if (state.GetBuffer(MomentumBuffer, index, parameters[index].Count) is { } velocity) _velocity.Add(parameters[index], velocity);
+    }
+
+    // PyTorch's name for v.
+    private const string MomentumBuffer = "momentum_buffer";
 
     /// <summary>The update of a range of one parameter's values (all of them, or one thread's half).</summary>
     private unsafe struct Update : IBlockUpdate<Update>

@@ -12,6 +12,9 @@ internal sealed class ParameterSnapshot
         _values = parameters.Select(p => new float[p.Count]).ToArray();
     }
 
+    /// <summary>The copy, one array per parameter (column-major, as <see cref="Parameter.Value"/> stores it).</summary>
+    internal IReadOnlyList<float[]> Values => _values;
+
     internal void Take()
     {
         for (int k = 0; k < _values.Length; k++) _parameters[k].Value.AsColumnMajorArray().CopyTo(_values[k], 0);

@@ -14,7 +14,7 @@ namespace NeuralNet.Training;
 /// parameter group's <c>lr</c>), kept in double as PyTorch keeps them. <see cref="Mlp.Fit"/> resets them when it starts, so
 /// one instance can serve several runs, but not two at a time.
 /// </remarks>
-public sealed class ReduceOnPlateau : IValidationLossSchedule
+public sealed class ReduceOnPlateau : IValidationLossSchedule, Serialization.ICheckpointable
 {
     /// <summary>Creates the schedule.</summary>
     /// <param name="factor">The factor applied on a plateau, in (0, 1).</param>
@@ -117,6 +117,25 @@ public sealed class ReduceOnPlateau : IValidationLossSchedule
     /// <summary>The current rate (η₀ before <see cref="Reset"/>); the epoch plays no part.</summary>
     public float LearningRate(int epoch, float initialLearningRate) =>
         double.IsNaN(CurrentLearningRate) ? initialLearningRate : (float)CurrentLearningRate;
+
+    void Serialization.ICheckpointable.SaveState(Serialization.StateDict state)
+    {
+        state.Add("best", BestLoss);
+        state.Add("num_bad_epochs", BadEpochs);
+        state.Add("cooldown_counter", CooldownCounter);
+        state.Add("lr", CurrentLearningRate);
+    }
+
+    void Serialization.ICheckpointable.LoadState(Serialization.StateDict state)
+    {
+        double best = state.GetDouble("best"), rate = state.GetDouble("lr");
+        if (double.IsNaN(best) || !(rate > 0) || !double.IsFinite(rate))
+            throw new InvalidDataException($"The checkpoint's ReduceOnPlateau state is out of range (best {best}, lr {rate}).");
+        BestLoss = best;
+        BadEpochs = state.GetInt32("num_bad_epochs", min: 0);
+        CooldownCounter = state.GetInt32("cooldown_counter", min: 0);
+        CurrentLearningRate = rate;
+    }
 
     private bool IsBetter(double loss) => ThresholdMode == ThresholdMode.Relative
         ? loss < BestLoss * (1 - (double)Threshold)

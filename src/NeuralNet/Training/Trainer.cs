@@ -1,14 +1,15 @@
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Losses;
 using NeuralNet.Optimizers;
-using System.Diagnostics;
+using NeuralNet.Serialization;
 
 namespace NeuralNet.Training;
 
 /// <summary>
 /// The training loop behind <see cref="Mlp.Fit"/>: epochs of shuffled mini-batches, each a
-/// <see cref="Mlp.ComputeGradients"/> and an <see cref="IOptimizer.Step"/>; then validation, early stopping and the
-/// learning-rate schedule. The model only runs; this class decides what runs when.
+/// <see cref="Mlp.ComputeGradients"/> and an <see cref="IOptimizer.Step"/>, then validation; around them the callbacks
+/// (<see cref="ITrainingCallback"/>), on which the schedule, early stopping and checkpoints run. The model only runs;
+/// this class decides what runs when.
 /// </summary>
 internal static class Trainer
 {
@@ -28,28 +29,47 @@ internal static class Trainer
             throw new ArgumentException($"The targets have {targets.ColumnCount} columns but the network has {outputs} outputs.", nameof(targets));
         options.Validate(inputs.ColumnCount, targets.ColumnCount);
         if (options.ValidationInputs is { } validationInputs) model.CheckInput(validationInputs);
-
         IReadOnlyList<Parameter> parameters = model.Parameters;
         IMetric? metric = options.Metric ?? loss.DefaultMetric;
-        var batches = new MiniBatcher(inputs, targets, options.BatchSize, options.Seed ?? Random.Shared.Next());
-        var schedule = new ScheduleRunner(options.LearningRateSchedule, optimizer, options, batches.BatchCount);
+        StateDict? resumed = options.ResumeFrom is { } path ? CheckpointFile.Read(path) : null;
+        int seed = resumed is not null ? TrainingCheckpoint.SavedSeed(resumed) : options.Seed ?? Random.Shared.Next();
+        var batches = new MiniBatcher(inputs, targets, options.BatchSize, seed);
+
+        List<ITrainingCallback> callbacks = [];
+        if (options.LearningRateSchedule is { } schedule)
+            callbacks.Add(new ScheduleRunner(schedule, optimizer, options, batches.BatchCount));
+        if (options.EarlyStoppingPatience is { } patience)
+            callbacks.Add(new EarlyStopping(patience, options.EarlyStoppingMinDelta, options.RestoreBestWeights));
+        callbacks.AddRange(options.Callbacks);
+        TrainingCheckpoint? checkpoint = options.Checkpoint is not null || options.ResumeFrom is not null
+            ? new TrainingCheckpoint(model, optimizer, options, inputs, targets, callbacks)
+            : null;
+        Checkpointing? checkpointing = options.Checkpoint is { } checkpointOptions ? new Checkpointing(checkpointOptions, checkpoint!) : null;
+        if (checkpointing is not null) callbacks.Add(checkpointing);
+
+        var context = new TrainingContext(model, optimizer, options.Epochs, batches.BatchCount, seed);
+        foreach (ITrainingCallback callback in callbacks) callback.OnTrainingStart(context);
+        if (resumed is not null) checkpoint!.Resume(resumed, context, batches);
         var guard = new DivergenceGuard(parameters, optimizer);
-        var best = options.EarlyStoppingPatience is null ? null : new ParameterSnapshot(parameters);
-        float bestLoss = float.PositiveInfinity;
-        int? bestEpoch = null;
-        bool stoppedEarly = false;
-        var epochs = new List<EpochResult>(options.Epochs);
 
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        // After a resume inside an epoch, that epoch goes on from its next batch: its start (callbacks, shuffle) ran before.
+        for (int epoch = context.InEpoch ? context.Epoch : context.Epoch + 1; epoch <= options.Epochs && (context.InEpoch || !context.StopRequested); epoch++)
         {
-            var clock = Stopwatch.StartNew();
-            schedule.StartEpoch(epoch);
-            batches.StartEpoch(options.Shuffle);
-
-            double lossSum = 0;
-            for (int b = 0; b < batches.BatchCount; b++)
+            if (!context.InEpoch)
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                context.BeginEpoch(epoch);
+                foreach (ITrainingCallback callback in callbacks) callback.OnEpochStart(context);
+                batches.StartEpoch(options.Shuffle);
+            }
+            context.Clock.Restart();
+
+            for (int b = context.CompletedBatches; b < batches.BatchCount; b++)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    checkpointing?.OnCancelled(context);
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
                 var (x, y) = batches.Batch(b);
                 float batchLoss = model.ComputeGradients(x, y, loss);
                 if (!float.IsFinite(batchLoss))
@@ -63,43 +83,33 @@ internal static class Trainer
                 optimizer.Step(parameters);
                 if (!guard.AfterStep())
                     throw new TrainingDivergedException(epoch, b + 1, batchLoss, NonFiniteWeights);
-                schedule.EndBatch(b);
-                lossSum += (double)batchLoss * x.RowCount;
+
+                context.LossSum += (double)batchLoss * x.RowCount;
+                context.RowsSeen += x.RowCount;
+                context.CompletedBatches = b + 1;
+                var batch = new BatchResult(epoch, b + 1, batchLoss, x.RowCount);
+                for (int c = 0; c < callbacks.Count; c++) callbacks[c].OnBatchEnd(context, batch);
+                if (context.StopRequested) break;
             }
+            float trainingLoss = (float)(context.LossSum / context.RowsSeen);
             if (!guard.CheckAndCopy())
-                throw new TrainingDivergedException(epoch, batches.BatchCount, (float)(lossSum / inputs.RowCount),
-                    NonFiniteWeights);
+                throw new TrainingDivergedException(epoch, context.CompletedBatches, trainingLoss, NonFiniteWeights);
 
             var (validationLoss, validationMetric) = Evaluate(model, options, loss, metric);
-            var result = new EpochResult(epoch, (float)(lossSum / inputs.RowCount), validationLoss,
-                metric is Accuracy ? validationMetric : null, clock.Elapsed)
+            var result = new EpochResult(epoch, trainingLoss, validationLoss, metric is Accuracy ? validationMetric : null, context.EpochElapsed)
             {
-                LearningRate = schedule.LearningRate,
+                LearningRate = (optimizer as ILearningRateOptimizer)?.LearningRate,
                 ValidationMetric = validationMetric,
             };
-            epochs.Add(result);
+            context.EndEpoch(result);
             progress?.Report(result);
-            schedule.EndEpoch(result);
-
-            if (best is not null && validationLoss is { } current)
-            {
-                if (current < bestLoss - options.EarlyStoppingMinDelta)
-                {
-                    bestLoss = current;
-                    bestEpoch = epoch;
-                    best.Take();
-                }
-                else if (epoch - (bestEpoch ?? 0) >= options.EarlyStoppingPatience)
-                {
-                    stoppedEarly = true;
-                    break;
-                }
-            }
+            foreach (ITrainingCallback callback in callbacks) callback.OnEpochEnd(context, result);
         }
 
-        if (best is not null && options.RestoreBestWeights && bestEpoch is { } bestSeen && bestSeen != epochs.Count)
-            best.Restore();
-        return new TrainingHistory(epochs, options.RestoreBestWeights ? bestEpoch : null, stoppedEarly);
+        foreach (ITrainingCallback callback in callbacks) callback.OnTrainingEnd(context);
+        var earlyStopping = callbacks.OfType<EarlyStopping>().FirstOrDefault();
+        return new TrainingHistory([.. context.History], earlyStopping is { RestoreBestWeights: true } ? earlyStopping.BestEpoch : null,
+            context.StopRequested);
     }
 
     /// <summary>The loss and the metric on the validation data, or nulls without it.</summary>

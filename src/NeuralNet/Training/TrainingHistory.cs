@@ -14,11 +14,14 @@ public sealed class TrainingHistory
     public IReadOnlyList<EpochResult> Epochs { get; }
 
     /// <summary>
-    /// With early stopping, the epoch (from 1) of the lowest validation loss, whose weights the model holds at the end;
-    /// otherwise null.
+    /// With early stopping that restores the best weights (the first <see cref="EarlyStopping"/> of the run), the epoch
+    /// (from 1) of the lowest validation loss, whose weights the model holds at the end; otherwise null.
     /// </summary>
     public int? BestEpoch { get; }
 
-    /// <summary>Whether early stopping ended training before <see cref="TrainingOptions.Epochs"/>.</summary>
+    /// <summary>
+    /// Whether early stopping, or another callback (<see cref="TrainingContext.RequestStop"/>), ended training before
+    /// <see cref="TrainingOptions.Epochs"/>.
+    /// </summary>
     public bool StoppedEarly { get; }
 }

@@ -2,7 +2,10 @@ using MathNet.Numerics.LinearAlgebra;
 
 namespace NeuralNet.Training;
 
-/// <summary>How <see cref="Mlp.Fit"/> trains: epochs, mini-batches, shuffling, validation, early stopping and schedule.</summary>
+/// <summary>
+/// How <see cref="Mlp.Fit"/> trains: epochs, mini-batches, shuffling, validation, early stopping, schedule, callbacks and
+/// checkpoints.
+/// </summary>
 /// <example>
 /// <code>
 /// var options = new TrainingOptions
@@ -73,6 +76,32 @@ public sealed class TrainingOptions
     /// </summary>
     public float? GradientClipValue { get; init; }
 
+    /// <summary>
+    /// Code of yours run after each batch and epoch (<see cref="ITrainingCallback"/>), in this order, after the schedule and
+    /// early stopping and before the checkpoint. Empty by default.
+    /// </summary>
+    public IReadOnlyList<ITrainingCallback> Callbacks { get; init; } = [];
+
+    /// <summary>
+    /// Writes a checkpoint every <see cref="CheckpointOptions.EveryEpochs"/> epochs, after the last, and on cancellation,
+    /// from which <see cref="ResumeFrom"/> continues bit-identically. Null (the default) writes none. Needs one of the
+    /// library's optimizers and a model that <see cref="Mlp.Save(string)"/> can save.
+    /// </summary>
+    public CheckpointOptions? Checkpoint { get; init; }
+
+    /// <summary>
+    /// A checkpoint file (<see cref="Checkpoint"/>) to continue from instead of starting afresh. The model, optimizer, data
+    /// and options must be built as for the run that wrote it (the seed, when null, is the checkpoint's): the run then
+    /// trains the epochs left up to <see cref="Epochs"/>, and ends with the weights, bit for bit, and the full history of
+    /// the run that was never interrupted. A checkpoint of a run that had finished trains nothing more.
+    /// </summary>
+    /// <remarks>
+    /// A missing file is a <see cref="FileNotFoundException"/>; a damaged one an <see cref="InvalidDataException"/>; one of
+    /// another model an <see cref="InvalidOperationException"/>, and of another optimizer, data or options an
+    /// <see cref="ArgumentException"/>, each naming what differs. Only if every check passes are the model's weights replaced.
+    /// </remarks>
+    public string? ResumeFrom { get; init; }
+
     internal bool HasValidation => ValidationInputs is not null;
 
     /// <summary>Rejects inconsistent options, naming the option and its value.</summary>
@@ -116,5 +145,16 @@ public sealed class TrainingOptions
             throw new ArgumentException($"{nameof(EarlyStoppingMinDelta)} must be at least 0 and finite, but was {EarlyStoppingMinDelta}.", nameof(EarlyStoppingMinDelta));
         if (GradientClipNorm is { } maxNorm) Optimizers.HyperParameters.Positive(maxNorm, nameof(GradientClipNorm), nameof(GradientClipNorm));
         if (GradientClipValue is { } clipValue) Optimizers.HyperParameters.Positive(clipValue, nameof(GradientClipValue), nameof(GradientClipValue));
+        if (Callbacks is null) throw new ArgumentException($"{nameof(Callbacks)} is null; leave it unset for none.", nameof(Callbacks));
+        for (int k = 0; k < Callbacks.Count; k++)
+        {
+            if (Callbacks[k] is null) throw new ArgumentException($"{nameof(Callbacks)}[{k}] is null.", nameof(Callbacks));
+            if (Callbacks[k] is EarlyStopping && !HasValidation)
+                throw new ArgumentException(
+                    $"{nameof(Callbacks)}[{k}] is {Callbacks[k]}, which watches the validation loss, but there is no validation data; set {nameof(ValidationInputs)} and {nameof(ValidationTargets)}.",
+                    nameof(Callbacks));
+        }
+        if (ResumeFrom is { } resume && string.IsNullOrWhiteSpace(resume))
+            throw new ArgumentException($"{nameof(ResumeFrom)} is '{resume}'; give a checkpoint's path, or null to start afresh.", nameof(ResumeFrom));
     }
 }

@@ -86,6 +86,18 @@ public sealed class SampleTests : IDisposable
     }
 
     [Fact]
+    public void Checkpoints_an_interrupted_and_resumed_run_ends_with_the_uninterrupted_weights()
+    {
+        var result = CheckpointsSample.Run(new CheckpointsSample.Options { Epochs = 6, CheckpointEvery = 2, InterruptInEpoch = 4, Hidden = 32, OutputDirectory = _output });
+        result.Identical.Should().BeTrue();
+        result.InterruptedAt.Epoch.Should().Be(4);
+        result.ResumedAt.Should().Be((4, result.InterruptedAt.Batch + 1), "the cancellation's checkpoint continues within the epoch");
+        result.EpochsTrained.Should().Be(6);
+        result.TestAccuracy.Should().BeGreaterThan(0.8f); // chance is 0.1
+        File.ReadAllBytes(result.CheckpointPath)[..8].Should().Equal(0x89, (byte)'N', (byte)'N', (byte)'C', (byte)'K', (byte)'P', (byte)'\r', (byte)'\n');
+    }
+
+    [Fact]
     public void Mnist_says_which_command_fetches_missing_files()
     {
         MnistSample.Run(new MnistSample.Options { Directory = _output }).Should().BeNull();
