@@ -26,7 +26,7 @@ internal static class Trainer
             throw new ArgumentException($"The targets have {targets.RowCount} rows but the inputs have {inputs.RowCount}.", nameof(targets));
         if (model.OutputCount is { } outputs && targets.ColumnCount != outputs)
             throw new ArgumentException($"The targets have {targets.ColumnCount} columns but the network has {outputs} outputs.", nameof(targets));
-        options.Validate(inputs.ColumnCount, targets.ColumnCount);
+        options.Validate(inputs.RowCount, inputs.ColumnCount, targets.ColumnCount);
         if (options.ValidationInputs is { } validationInputs) model.CheckInput(validationInputs);
         var scheduled = optimizer as ILearningRateOptimizer;
         if (options.LearningRateSchedule is not null && scheduled is null)
@@ -36,7 +36,7 @@ internal static class Trainer
 
         IReadOnlyList<Parameter> parameters = model.Parameters;
         IMetric? metric = options.Metric ?? loss.DefaultMetric;
-        var batches = new MiniBatcher(inputs, targets, options.BatchSize, options.Seed ?? Random.Shared.Next());
+        var batches = new MiniBatcher(inputs, targets, options.SampleWeights, options.BatchSize, options.Seed ?? Random.Shared.Next());
         var guard = new DivergenceGuard(parameters, optimizer);
         var best = options.EarlyStoppingPatience is null ? null : new ParameterSnapshot(parameters);
         float initialRate = scheduled?.LearningRate ?? 0f;
@@ -57,7 +57,10 @@ internal static class Trainer
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var (x, y) = batches.Batch(b);
-                float batchLoss = model.ComputeGradients(x, y, loss);
+                // With sample weights a batch counts Σ wₙ rows; one whose rows all weigh 0 is as if absent.
+                ReadOnlySpan<float> weights = batches.Weights(b, out double batchWeight);
+                if (batchWeight == 0) continue;
+                float batchLoss = weights.IsEmpty ? model.ComputeGradients(x, y, loss) : model.ComputeWeightedGradients(x, y, loss, weights);
                 if (!float.IsFinite(batchLoss))
                 {
                     guard.Restore();
@@ -68,14 +71,14 @@ internal static class Trainer
                 optimizer.Step(parameters);
                 if (!guard.AfterStep())
                     throw new TrainingDivergedException(epoch, b + 1, batchLoss, NonFiniteWeights);
-                lossSum += (double)batchLoss * x.RowCount;
+                lossSum += batchLoss * batchWeight;
             }
             if (!guard.CheckAndCopy())
-                throw new TrainingDivergedException(epoch, batches.BatchCount, (float)(lossSum / inputs.RowCount),
+                throw new TrainingDivergedException(epoch, batches.BatchCount, (float)(lossSum / batches.TotalWeight),
                     NonFiniteWeights);
 
             var (validationLoss, validationMetric) = Evaluate(model, options, loss, metric);
-            var result = new EpochResult(epoch, (float)(lossSum / inputs.RowCount), validationLoss,
+            var result = new EpochResult(epoch, (float)(lossSum / batches.TotalWeight), validationLoss,
                 metric is Accuracy ? validationMetric : null, clock.Elapsed)
             {
                 LearningRate = scheduled?.LearningRate,
