@@ -95,7 +95,7 @@ public sealed class BinaryCrossEntropyLoss : IFusedLoss
     /// <inheritdoc/>
     public override string ToString() =>
         _positiveWeights is null ? nameof(BinaryCrossEntropyLoss)
-            : $"{nameof(BinaryCrossEntropyLoss)}(PositiveWeights: {string.Join(", ", _positiveWeights)})";
+            : $"{nameof(BinaryCrossEntropyLoss)}(PositiveWeights: {Weights.Describe(_positiveWeights)})";
 
     private (float[] Prediction, float[] Target) Check(Matrix<float> prediction, Matrix<float> target)
     {

@@ -1,5 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 using System.Collections.ObjectModel;
+using System.Globalization;
 using System.Numerics.Tensors;
 using NeuralNet.Kernels;
 using NeuralNet.Layers;
@@ -120,7 +121,8 @@ public sealed class CrossEntropyLoss : IFusedLoss
     /// <inheritdoc/>
     public override string ToString() =>
         _classWeights is null && _labelSmoothing == 0f ? nameof(CrossEntropyLoss)
-            : $"{nameof(CrossEntropyLoss)}(ClassWeights: {(_classWeights is null ? "none" : string.Join(", ", _classWeights))}, LabelSmoothing: {_labelSmoothing})";
+            : $"{nameof(CrossEntropyLoss)}(ClassWeights: {(_classWeights is null ? "none" : Weights.Describe(_classWeights))}, " +
+              $"LabelSmoothing: {_labelSmoothing.ToString(CultureInfo.InvariantCulture)})";
 
     private (float[] Prediction, float[] Target) Check(Matrix<float> prediction, Matrix<float> target)
     {

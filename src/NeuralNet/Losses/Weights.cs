@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace NeuralNet.Losses;
 
 /// <summary>The checks every list of weights gets (class, positive and sample weights), naming the list and the culprit.</summary>
@@ -26,6 +28,10 @@ internal static class Weights
         Require(copy, name, someNonZero);
         return copy;
     }
+
+    /// <summary>The weights as ToString shows them, in the invariant culture: "1, 0.5, 2".</summary>
+    internal static string Describe(float[] weights) =>
+        string.Join(", ", weights.Select(w => w.ToString(CultureInfo.InvariantCulture)));
 
     /// <summary>Rejects a list whose length is not the matrix's column count, naming both.</summary>
     internal static void RequireWidth(float[] weights, int columns, string name)

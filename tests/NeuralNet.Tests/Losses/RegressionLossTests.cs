@@ -103,7 +103,20 @@ public class RegressionLossTests
     {
         var act = () => new HuberLoss(delta);
         act.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("delta");
-        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage($"*{delta}*");
+        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage($"δ must be greater than 0 and finite, but was {delta}*");
+    }
+
+    [Fact]
+    public void Regression_gradients_must_go_into_a_dense_matrix_of_the_predictions_shape()
+    {
+        var (p, y) = Batch(Residuals);
+        foreach (ILoss loss in new ILoss[] { new HuberLoss(), new L1Loss(), new MeanSquaredErrorLoss() })
+        {
+            var tooBig = () => loss.Gradient(p, y, Matrix<float>.Build.Dense(4, 4));
+            tooBig.Should().Throw<ArgumentException>().WithMessage("*3 × 4*4 × 4*").Which.ParamName.Should().Be("gradient");
+            var sparse = () => loss.Gradient(p, y, Matrix<float>.Build.Sparse(3, 4));
+            sparse.Should().Throw<ArgumentException>().WithMessage("*dense*").Which.ParamName.Should().Be("gradient");
+        }
     }
 
     [Fact]
