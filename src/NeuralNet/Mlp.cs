@@ -118,7 +118,17 @@ public sealed partial class Mlp
     /// <param name="loss">The loss to minimise.</param>
     /// <returns>The loss of the batch, averaged over its N rows.</returns>
     /// <exception cref="ArgumentException">Empty batch, wrong widths, mismatched row counts, non-finite values, or targets the loss rejects.</exception>
-    public float ComputeGradients(Matrix<float> input, Matrix<float> target, ILoss loss)
+    public float ComputeGradients(Matrix<float> input, Matrix<float> target, ILoss loss) =>
+        ForwardLossBackward(input, target, loss, default, weighted: false);
+
+    /// <summary>
+    /// <see cref="ComputeGradients"/> with a weight per row (<see cref="Training.TrainingOptions.SampleWeights"/>): the loss is
+    /// Σₙ wₙLₙ / Σₙ wₙ, so a row of weight 2 counts as if it appeared twice in the batch.
+    /// </summary>
+    internal float ComputeWeightedGradients(Matrix<float> input, Matrix<float> target, ILoss loss, ReadOnlySpan<float> sampleWeights) =>
+        ForwardLossBackward(input, target, loss, sampleWeights, weighted: true);
+
+    private float ForwardLossBackward(Matrix<float> input, Matrix<float> target, ILoss loss, ReadOnlySpan<float> sampleWeights, bool weighted)
     {
         ArgumentNullException.ThrowIfNull(loss);
         CheckInput(input);
@@ -133,15 +143,26 @@ public sealed partial class Mlp
             // Stop before the output unit: the fused loss takes the logits and returns ∂L/∂z.
             Matrix<float> logits = ForwardThrough(input, _layers.Length - 1);
             _lossGradient = Shapes.Reuse(_lossGradient, logits.RowCount, logits.ColumnCount);
-            float fusedLoss = fused.LossAndGradientAtLogits(logits, target, _lossGradient);
+            float fusedLoss = weighted
+                ? fused.LossAndGradientAtLogits(logits, target, sampleWeights, _lossGradient)
+                : fused.LossAndGradientAtLogits(logits, target, _lossGradient);
             BackwardFrom(_lossGradient, _layers.Length - 1, inputGradient: false);
             return fusedLoss;
         }
 
         Matrix<float> prediction = ForwardThrough(input, _layers.Length);
-        float value = loss.Loss(prediction, target);
         _lossGradient = Shapes.Reuse(_lossGradient, prediction.RowCount, prediction.ColumnCount);
-        loss.Gradient(prediction, target, _lossGradient);
+        float value;
+        if (weighted)
+        {
+            value = loss.Loss(prediction, target, sampleWeights);
+            loss.Gradient(prediction, target, sampleWeights, _lossGradient);
+        }
+        else
+        {
+            value = loss.Loss(prediction, target);
+            loss.Gradient(prediction, target, _lossGradient);
+        }
         BackwardFrom(_lossGradient, _layers.Length, inputGradient: false);
         return value;
     }

@@ -1,6 +1,9 @@
 namespace NeuralNet.Layers;
 
-/// <summary>The linear output unit: g(z) = z; g'(z) = 1. Pair it with <see cref="Losses.MeanSquaredErrorLoss"/> for regression.</summary>
+/// <summary>
+/// The linear output unit: g(z) = z; g'(z) = 1. Pair it with <see cref="Losses.MeanSquaredErrorLoss"/> for regression (or
+/// <see cref="Losses.HuberLoss"/>, <see cref="Losses.L1Loss"/> when outliers should pull less).
+/// </summary>
 /// <remarks>Thread safety: as every <see cref="ActivationLayer"/>, Predict from many threads, Forward and Backward from one.</remarks>
 public sealed class Identity : ActivationLayer, ILayerFactory<Identity>
 {

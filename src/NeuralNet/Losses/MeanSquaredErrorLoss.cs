@@ -1,5 +1,4 @@
 using MathNet.Numerics.LinearAlgebra;
-using System.Numerics.Tensors;
 
 namespace NeuralNet.Losses;
 
@@ -11,28 +10,29 @@ namespace NeuralNet.Losses;
 public sealed class MeanSquaredErrorLoss : ILoss
 {
     /// <inheritdoc/>
-    public float Loss(Matrix<float> prediction, Matrix<float> target)
-    {
-        var (p, y) = Targets.Check(prediction, target);
-        double sum = 0;
-        for (int k = 0; k < p.Length; k++)
-        {
-            double d = (double)p[k] - y[k];
-            sum += d * d;
-        }
-        return (float)(sum / (2.0 * prediction.RowCount));
-    }
+    public float Loss(Matrix<float> prediction, Matrix<float> target) =>
+        PointwiseLoss.Loss(default(HalfSquare), prediction, target, default, weighted: false);
 
     /// <inheritdoc/>
-    public void Gradient(Matrix<float> prediction, Matrix<float> target, Matrix<float> gradient)
-    {
-        var (p, y) = Targets.Check(prediction, target);
-        Shapes.RequireSame(gradient, prediction, nameof(gradient));
-        Span<float> g = gradient.AsColumnMajorArray();
-        TensorPrimitives.Subtract(p, y, g);
-        TensorPrimitives.Multiply(g, 1f / prediction.RowCount, g);
-    }
+    public float Loss(Matrix<float> prediction, Matrix<float> target, ReadOnlySpan<float> sampleWeights) =>
+        PointwiseLoss.Loss(default(HalfSquare), prediction, target, sampleWeights, weighted: true);
+
+    /// <inheritdoc/>
+    public void Gradient(Matrix<float> prediction, Matrix<float> target, Matrix<float> gradient) =>
+        PointwiseLoss.Gradient(default(HalfSquare), prediction, target, default, weighted: false, gradient);
+
+    /// <inheritdoc/>
+    public void Gradient(Matrix<float> prediction, Matrix<float> target, ReadOnlySpan<float> sampleWeights, Matrix<float> gradient) =>
+        PointwiseLoss.Gradient(default(HalfSquare), prediction, target, sampleWeights, weighted: true, gradient);
 
     /// <inheritdoc/>
     public override string ToString() => nameof(MeanSquaredErrorLoss);
+
+    // h(d) = ½d², h′(d) = d.
+    private readonly struct HalfSquare : IResidualTerm
+    {
+        public double Value(double d) => 0.5 * d * d;
+
+        public void Derivative(Span<float> d) { }
+    }
 }

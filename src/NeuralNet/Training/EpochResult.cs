@@ -2,7 +2,7 @@ namespace NeuralNet.Training;
 
 /// <summary>What one epoch of <see cref="Mlp.Fit"/> achieved.</summary>
 /// <param name="Epoch">The epoch number, from 1.</param>
-/// <param name="TrainingLoss">The mean data loss over the epoch's training samples (each batch weighted by its size).</param>
+/// <param name="TrainingLoss">The mean data loss over the epoch's training samples (each batch weighted by its size, or by its rows' <see cref="TrainingOptions.SampleWeights"/>).</param>
 /// <param name="ValidationLoss">The loss on the validation data after the epoch, or null without validation data.</param>
 /// <param name="ValidationAccuracy">
 /// The fraction of validation samples classified correctly (argmax, or ŷ &gt; 0.5 for one output) when the metric is

@@ -4,7 +4,8 @@ namespace NeuralNet.Training;
 
 /// <summary>
 /// Cuts the training set into mini-batches in a (possibly shuffled) order, copying rows into two reused pairs
-/// of buffers: one for full batches and one for the short last batch. Nothing is allocated per batch.
+/// of buffers: one for full batches and one for the short last batch, and the rows' sample weights likewise. Nothing is
+/// allocated per batch.
 /// </summary>
 internal sealed class MiniBatcher
 {
@@ -14,8 +15,9 @@ internal sealed class MiniBatcher
     private readonly Random _random;
     private readonly (Matrix<float> X, Matrix<float> Y) _full;
     private readonly (Matrix<float> X, Matrix<float> Y)? _short;
+    private readonly float[]? _weights, _fullWeights, _shortWeights;
 
-    internal MiniBatcher(Matrix<float> inputs, Matrix<float> targets, int batchSize, int seed)
+    internal MiniBatcher(Matrix<float> inputs, Matrix<float> targets, IReadOnlyList<float>? sampleWeights, int batchSize, int seed)
     {
         _inputs = Shapes.Dense(inputs).AsColumnMajorArray();
         _targets = Shapes.Dense(targets).AsColumnMajorArray();
@@ -29,9 +31,21 @@ internal sealed class MiniBatcher
         int remainder = _rows % _batchSize;
         if (remainder != 0)
             _short = (Matrix<float>.Build.Dense(remainder, _inputColumns), Matrix<float>.Build.Dense(remainder, _targetColumns));
+        if (sampleWeights is null)
+        {
+            TotalWeight = _rows;
+            return;
+        }
+        _weights = [.. sampleWeights];
+        _fullWeights = new float[_batchSize];
+        _shortWeights = new float[remainder];
+        foreach (float w in _weights) TotalWeight += w;
     }
 
     internal int BatchCount => (_rows + _batchSize - 1) / _batchSize;
+
+    /// <summary>Σ wₙ over the whole training set: its row count without sample weights.</summary>
+    internal double TotalWeight { get; }
 
     /// <summary>Starts an epoch: a fresh Fisher–Yates permutation when shuffling, else the original order.</summary>
     internal void StartEpoch(bool shuffle)
@@ -47,6 +61,25 @@ internal sealed class MiniBatcher
         ReadOnlySpan<int> rows = _order.AsSpan(start, batch.X.RowCount);
         Gather(_inputs, _rows, rows, batch.X.AsColumnMajorArray(), _inputColumns);
         Gather(_targets, _rows, rows, batch.Y.AsColumnMajorArray(), _targetColumns);
+        return batch;
+    }
+
+    /// <summary>
+    /// The sample weights of batch <paramref name="index"/>'s rows, in a buffer owned by this batcher (empty without sample
+    /// weights), in the current epoch's order, and their sum (the row count without them).
+    /// </summary>
+    internal ReadOnlySpan<float> Weights(int index, out double sum)
+    {
+        int start = index * _batchSize, count = Math.Min(_batchSize, _rows - start);
+        if (_weights is null)
+        {
+            sum = count;
+            return default;
+        }
+        float[] batch = count == _batchSize ? _fullWeights! : _shortWeights!;
+        Gather(_weights, _rows, _order.AsSpan(start, count), batch, columns: 1);
+        sum = 0;
+        foreach (float w in batch) sum += w;
         return batch;
     }
 

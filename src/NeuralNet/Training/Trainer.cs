@@ -27,13 +27,13 @@ internal static class Trainer
             throw new ArgumentException($"The targets have {targets.RowCount} rows but the inputs have {inputs.RowCount}.", nameof(targets));
         if (model.OutputCount is { } outputs && targets.ColumnCount != outputs)
             throw new ArgumentException($"The targets have {targets.ColumnCount} columns but the network has {outputs} outputs.", nameof(targets));
-        options.Validate(inputs.ColumnCount, targets.ColumnCount);
+        options.Validate(inputs.RowCount, inputs.ColumnCount, targets.ColumnCount);
         if (options.ValidationInputs is { } validationInputs) model.CheckInput(validationInputs);
         IReadOnlyList<Parameter> parameters = model.Parameters;
         IMetric? metric = options.Metric ?? loss.DefaultMetric;
         StateDict? resumed = options.ResumeFrom is { } path ? CheckpointFile.Read(path) : null;
         int seed = resumed is not null ? TrainingCheckpoint.SavedSeed(resumed) : options.Seed ?? Random.Shared.Next();
-        var batches = new MiniBatcher(inputs, targets, options.BatchSize, seed);
+        var batches = new MiniBatcher(inputs, targets, options.SampleWeights, options.BatchSize, seed);
 
         List<ITrainingCallback> callbacks = [];
         if (options.LearningRateSchedule is { } schedule)
@@ -71,7 +71,14 @@ internal static class Trainer
                     cancellationToken.ThrowIfCancellationRequested();
                 }
                 var (x, y) = batches.Batch(b);
-                float batchLoss = model.ComputeGradients(x, y, loss);
+                // With sample weights a batch counts Σ wₙ rows; one whose rows all weigh 0 is as if absent: no step, no callback.
+                ReadOnlySpan<float> weights = batches.Weights(b, out double batchWeight);
+                if (batchWeight == 0)
+                {
+                    context.CompletedBatches = b + 1;
+                    continue;
+                }
+                float batchLoss = weights.IsEmpty ? model.ComputeGradients(x, y, loss) : model.ComputeWeightedGradients(x, y, loss, weights);
                 if (!float.IsFinite(batchLoss))
                 {
                     guard.Restore();
@@ -84,14 +91,14 @@ internal static class Trainer
                 if (!guard.AfterStep())
                     throw new TrainingDivergedException(epoch, b + 1, batchLoss, NonFiniteWeights);
 
-                context.LossSum += (double)batchLoss * x.RowCount;
-                context.RowsSeen += x.RowCount;
+                context.LossSum += batchLoss * batchWeight;
+                context.WeightSeen += batchWeight;
                 context.CompletedBatches = b + 1;
                 var batch = new BatchResult(epoch, b + 1, batchLoss, x.RowCount);
                 for (int c = 0; c < callbacks.Count; c++) callbacks[c].OnBatchEnd(context, batch);
                 if (context.StopRequested) break;
             }
-            float trainingLoss = (float)(context.LossSum / context.RowsSeen);
+            float trainingLoss = (float)(context.LossSum / context.WeightSeen);
             if (!guard.CheckAndCopy())
                 throw new TrainingDivergedException(epoch, context.CompletedBatches, trainingLoss, NonFiniteWeights);
 

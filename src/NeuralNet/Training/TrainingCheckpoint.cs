@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Globalization;
+using System.Security.Cryptography;
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Layers;
 using NeuralNet.Optimizers;
@@ -59,6 +61,7 @@ internal sealed class TrainingCheckpoint
         training.Add("rows", _data.Rows);
         training.Add("input_columns", _data.InputColumns);
         training.Add("target_columns", _data.TargetColumns);
+        training.Add("sample_weights_sha256", SampleWeightsHash(_options.SampleWeights));
         training.Add("batch_size", _options.BatchSize);
         training.Add("shuffle", _options.Shuffle);
         training.Add("seed", context.Seed);
@@ -67,7 +70,7 @@ internal sealed class TrainingCheckpoint
         training.Add("in_epoch", context.InEpoch);
         training.Add("completed_batches", context.CompletedBatches);
         training.Add("loss_sum", context.LossSum);
-        training.Add("rows_seen", context.RowsSeen);
+        training.Add("weight_seen", context.WeightSeen);
         training.Add("elapsed_ticks", context.InEpoch ? context.EpochElapsed.Ticks : 0);
         training.Add("stopped", context.StopRequested);
 
@@ -130,7 +133,7 @@ internal sealed class TrainingCheckpoint
 
         context.Restore(history, position.Stopped);
         (context.Epoch, context.InEpoch, context.CompletedBatches) = (position.Epoch, position.InEpoch, position.CompletedBatches);
-        (context.LossSum, context.RowsSeen, context.ElapsedBefore) = (position.LossSum, position.RowsSeen, position.Elapsed);
+        (context.LossSum, context.WeightSeen, context.ElapsedBefore) = (position.LossSum, position.WeightSeen, position.Elapsed);
         for (int e = 0; e < position.CompletedEpochs + (position.InEpoch ? 1 : 0); e++) batches.StartEpoch(_options.Shuffle);
     }
 
@@ -181,7 +184,7 @@ internal sealed class TrainingCheckpoint
         }
     }
 
-    private readonly record struct Position(int Epoch, bool InEpoch, int CompletedBatches, double LossSum, int RowsSeen, TimeSpan Elapsed, bool Stopped)
+    private readonly record struct Position(int Epoch, bool InEpoch, int CompletedBatches, double LossSum, double WeightSeen, TimeSpan Elapsed, bool Stopped)
     {
         internal int CompletedEpochs => InEpoch ? Epoch - 1 : Epoch;
     }
@@ -193,6 +196,10 @@ internal sealed class TrainingCheckpoint
             throw new ArgumentException(
                 $"The checkpoint was written training on {data.Rows} rows of {data.InputColumns} inputs and {data.TargetColumns} targets, but these are " +
                 $"{_data.Rows} rows of {_data.InputColumns} inputs and {_data.TargetColumns} targets; resume on the same data.", "inputs");
+        if (!training.GetBytes("sample_weights_sha256").AsSpan().SequenceEqual(SampleWeightsHash(_options.SampleWeights)))
+            throw new ArgumentException(
+                $"The checkpoint was written with other {nameof(TrainingOptions.SampleWeights)} than these; resume with the same weights (or none, if none were given).",
+                nameof(TrainingOptions.SampleWeights));
         training.RequireSame("batch_size", _options.BatchSize, "run", nameof(TrainingOptions.BatchSize));
         training.RequireSame("shuffle", _options.Shuffle ? 1 : 0, "run", nameof(TrainingOptions.Shuffle));
         if (_options.Seed is { } seed) training.RequireSame("seed", seed, "run", nameof(TrainingOptions.Seed));
@@ -201,7 +208,7 @@ internal sealed class TrainingCheckpoint
         if (inEpoch && epoch == 0) throw new InvalidDataException("The checkpoint is invalid: it is inside epoch 0.");
         var position = new Position(epoch, inEpoch,
             training.GetInt32("completed_batches", 0, inEpoch ? context.BatchCount - 1 : 0),
-            training.GetDouble("loss_sum"), training.GetInt32("rows_seen", 0, _data.Rows),
+            training.GetDouble("loss_sum"), WeightSeen(training.GetDouble("weight_seen")),
             TimeSpan.FromTicks(Math.Max(0, training.GetInt64("elapsed_ticks"))), training.GetBoolean("stopped"));
         if (epoch > _options.Epochs)
             throw new ArgumentException(
@@ -209,6 +216,19 @@ internal sealed class TrainingCheckpoint
                 "resume with at least as many epochs.", nameof(TrainingOptions.Epochs));
         return position;
     }
+
+    /// <summary>The SHA-256 of the weights' bytes, or no bytes without weights: enough to tell the run's weights from others.</summary>
+    private static byte[] SampleWeightsHash(IReadOnlyList<float>? weights)
+    {
+        if (weights is null) return [];
+        var bytes = new byte[weights.Count * sizeof(float)];
+        for (int i = 0; i < weights.Count; i++) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), weights[i]);
+        return SHA256.HashData(bytes);
+    }
+
+    /// <summary>The weight of the rows an epoch has seen so far: at least 0 and finite.</summary>
+    private static double WeightSeen(double value) =>
+        value >= 0 && double.IsFinite(value) ? value : throw new InvalidDataException($"The checkpoint is invalid: its epoch has seen a weight of {value} rows.");
 
     private static EpochResult[] ReadHistory(StateDict history)
     {

@@ -55,7 +55,7 @@ public sealed class TrainingContext
     internal bool InEpoch { get; set; }
     internal int CompletedBatches { get; set; }
     internal double LossSum { get; set; }
-    internal int RowsSeen { get; set; }
+    internal double WeightSeen { get; set; }   // rows, or their Σ wₙ with sample weights
     internal TimeSpan ElapsedBefore { get; set; }
     internal Stopwatch Clock { get; } = new();
 
@@ -65,14 +65,14 @@ public sealed class TrainingContext
     {
         Epoch = epoch;
         InEpoch = true;
-        (CompletedBatches, LossSum, RowsSeen, ElapsedBefore) = (0, 0, 0, TimeSpan.Zero);
+        (CompletedBatches, LossSum, WeightSeen, ElapsedBefore) = (0, 0, 0, TimeSpan.Zero);
     }
 
     internal void EndEpoch(EpochResult result)
     {
         _history.Add(result);
         InEpoch = false;
-        (CompletedBatches, LossSum, RowsSeen, ElapsedBefore) = (0, 0, 0, TimeSpan.Zero);
+        (CompletedBatches, LossSum, WeightSeen, ElapsedBefore) = (0, 0, 0, TimeSpan.Zero);
     }
 
     /// <summary>A resumed run: the epochs trained before, and whether that run had been stopped.</summary>

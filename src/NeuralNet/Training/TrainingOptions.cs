@@ -102,11 +102,26 @@ public sealed class TrainingOptions
     /// </remarks>
     public string? ResumeFrom { get; init; }
 
+    /// <summary>
+    /// One weight per training row (finite, at least 0, not all 0): a batch's loss is Σₙ wₙLₙ / Σₙ wₙ, so a weight of 2
+    /// trains exactly like the row appearing twice in the batch, and 0 like its absence (a batch whose rows all weigh 0 is
+    /// skipped). <see cref="EpochResult.TrainingLoss"/> is the weighted mean; the validation loss is not weighted. Null
+    /// (the default) weighs every row 1.
+    /// </summary>
+    public IReadOnlyList<float>? SampleWeights { get; init; }
+
     internal bool HasValidation => ValidationInputs is not null;
 
     /// <summary>Rejects inconsistent options, naming the option and its value.</summary>
-    internal void Validate(int inputColumns, int targetColumns)
+    internal void Validate(int rows, int inputColumns, int targetColumns)
     {
+        if (SampleWeights is { } weights)
+        {
+            if (weights.Count != rows)
+                throw new ArgumentException(
+                    $"{nameof(SampleWeights)} has {weights.Count} weights but the training set has {rows} rows; give one per row.", nameof(SampleWeights));
+            Losses.Weights.Require([.. weights], nameof(SampleWeights), someNonZero: true);
+        }
         if (Epochs < 1)
             throw new ArgumentException($"{nameof(Epochs)} must be at least 1, but was {Epochs}.", nameof(Epochs));
         if (BatchSize < 1)

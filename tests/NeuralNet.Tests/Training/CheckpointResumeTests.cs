@@ -166,6 +166,31 @@ public sealed class CheckpointResumeTests : IDisposable
     }
 
     [Fact]
+    public void Sample_weights_resume_bit_identical_and_other_weights_are_refused()
+    {
+        // Weights 0, 1, 2 by row: some batches weigh more, and the training loss is a weighted mean.
+        float[] weights = Enumerable.Range(0, Data.X.RowCount).Select(i => (float)(i % 3)).ToArray();
+        TrainingOptions Weighted(float[] w, CheckpointOptions? checkpoint = null, string? resume = null, IReadOnlyList<ITrainingCallback>? callbacks = null) =>
+            new() { Epochs = 6, BatchSize = 8, Seed = 2, SampleWeights = w, Checkpoint = checkpoint, ResumeFrom = resume, Callbacks = callbacks ?? [] };
+        var setup = new Setup("adam");
+        var (expected, expectedHistory) = Train(setup, Weighted(weights));
+        string path = PathOf("weighted.ckpt");
+        using var cancel = new CancellationTokenSource();
+        FluentActions.Invoking(() => Train(setup, Weighted(weights, new CheckpointOptions(path) { EveryEpochs = 2 }, callbacks: [new CancelAt(3, 4, cancel)]), cancel.Token))
+            .Should().Throw<OperationCanceledException>();
+
+        var (resumed, history) = Train(setup, Weighted(weights, resume: path));
+        Bytes(resumed).Should().Equal(Bytes(expected));
+        Losses(history).Should().Equal(Losses(expectedHistory));
+
+        float[] other = weights.Select(w => 2 - w).ToArray();
+        FluentActions.Invoking(() => Train(setup, Weighted(other, resume: path)))
+            .Should().Throw<ArgumentException>().WithParameterName(nameof(TrainingOptions.SampleWeights));
+        FluentActions.Invoking(() => Train(setup, Options(setup, resume: path)))
+            .Should().Throw<ArgumentException>().WithParameterName(nameof(TrainingOptions.SampleWeights));
+    }
+
+    [Fact]
     public void Early_stopping_keeps_its_best_weights_across_a_resume()
     {
         // Validation targets one class off: the best epoch is the first, before the checkpoint; the run stops at 1 + patience
