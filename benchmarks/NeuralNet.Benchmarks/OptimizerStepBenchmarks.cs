@@ -89,4 +89,12 @@ public class OptimizerStepBenchmarks
 
     [Benchmark]
     public void Sgd() => _sgd.Step(_parameters);
+
+    // What clipping adds to a step: the norm over every gradient, then the scaling (the bound stays below the norm, as
+    // the first call leaves it at the bound · norm / (norm + 1e-6)).
+    [Benchmark]
+    public float ClipGradNorm() => Training.GradientClipping.ClipGradNorm(_parameters, 1e-3f);
+
+    [Benchmark]
+    public void ClipGradValue() => Training.GradientClipping.ClipGradValue(_parameters, 1e-4f);
 }

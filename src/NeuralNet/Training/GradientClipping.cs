@@ -30,13 +30,7 @@ public static class GradientClipping
     {
         ArgumentNullException.ThrowIfNull(parameters);
         HyperParameters.Positive(maxNorm, nameof(maxNorm), "The largest gradient norm, maxNorm,");
-        double sumOfSquares = 0;
-        for (int i = 0; i < parameters.Count; i++)
-        {
-            ReadOnlySpan<float> gradient = Gradient(parameters, i);
-            for (int start = 0; start < gradient.Length; start += UpdateBlocks.Length)
-                sumOfSquares += TensorPrimitives.SumOfSquares(gradient.Slice(start, Math.Min(UpdateBlocks.Length, gradient.Length - start)));
-        }
+        double sumOfSquares = SumOfSquares(parameters);
         double norm = Math.Sqrt(sumOfSquares);
         double scale = maxNorm / (norm + NormEpsilon);
         if (scale < 1.0)
@@ -70,6 +64,43 @@ public static class GradientClipping
         Parameter parameter = parameters[index];
         ArgumentNullException.ThrowIfNull(parameter, nameof(parameters));
         return parameter.Gradient.AsColumnMajorArray();
+    }
+
+    /// <summary>
+    /// Σ g² over every gradient: a float sum per block of <see cref="UpdateBlocks.Length"/> values, the blocks added in
+    /// double in order. The blocks run through the optimizers' walk, on the same two halves of a large gradient, so each
+    /// core reads the half it wrote in the backward pass and will update next (on a VM whose cores share no cache,
+    /// reading the other core's half costs more than the sum itself); the order of the additions does not depend on it.
+    /// </summary>
+    private static unsafe double SumOfSquares(IReadOnlyList<Parameter> parameters)
+    {
+        double sum = 0;
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            Span<float> gradient = Gradient(parameters, i);
+            int blocks = (gradient.Length + UpdateBlocks.Length - 1) / UpdateBlocks.Length;
+            if (t_blockSums is null || t_blockSums.Length < blocks) t_blockSums = new double[blocks];
+            fixed (float* data = gradient)
+            fixed (double* sums = t_blockSums)
+                UpdateBlocks.Run(new BlockSquares { Gradient = data, Length = gradient.Length, Sums = sums });
+            for (int b = 0; b < blocks; b++) sum += t_blockSums[b];
+        }
+        return sum;
+    }
+
+    [ThreadStatic] private static double[]? t_blockSums;
+
+    /// <summary>Writes each block's Σ g² (in float, as TensorPrimitives sums) to its own slot: parts never share one.</summary>
+    private unsafe struct BlockSquares : IBlockUpdate<BlockSquares>
+    {
+        internal float* Gradient;
+        internal double* Sums;   // one per block; a slice starts on a block boundary
+        public int Length { readonly get; init; }
+
+        public readonly BlockSquares Slice(int start, int length) =>
+            this with { Gradient = Gradient + start, Sums = Sums + start / UpdateBlocks.Length, Length = length };
+
+        public readonly void RunBlock() => *Sums = TensorPrimitives.SumOfSquares(new ReadOnlySpan<float>(Gradient, Length));
     }
 
     // Through the optimizers' block walk: a call on a whole 0.8 MB gradient would write it with non-temporal stores,
