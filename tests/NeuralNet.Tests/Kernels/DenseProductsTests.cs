@@ -118,6 +118,32 @@ public class DenseProductsTests
             two[product].Should().Equal(one[product], $"product {product} must not depend on the thread count");
     }
 
+    [Theory]
+    [InlineData(7)]
+    [InlineData(13)]
+    [InlineData(16)]
+    [InlineData(31)]
+    public void A_small_batch_reads_the_weights_in_place_with_the_bits_of_every_width(int batch)
+    {
+        // Fewer rows than a tile: C is computed transposed and W, its A, is read where it lies (up to 32 columns of C),
+        // 100 outputs leaving a partial sliver at every width. Each width must give the scalar path's bits and Math.NET's values.
+        var (x, w, b) = (TestData.Uniform(batch, 300, 30), TestData.Uniform(100, 300, 31), TestData.Uniform(100, 1, 32));
+        Matrix<double> expected = x.Map(v => (double)v) * w.Map(v => (double)v).Transpose()
+                                  + Matrix<double>.Build.Dense(batch, 100, (_, j) => b[j, 0]);
+        float[] Forward(SimdWidth width)
+        {
+            var z = Matrix<float>.Build.Dense(batch, 100);
+            using (Simd.Force(width)) DenseProducts.Forward(x, w, b, z);
+            for (int i = 0; i < batch; i++)
+                for (int j = 0; j < 100; j++)
+                    Math.Abs(z[i, j] - expected[i, j]).Should().BeLessThan(1e-4 * (1 + Math.Abs(expected[i, j])), $"{width}, z[{i}, {j}]");
+            return z.AsColumnMajorArray();
+        }
+        float[] scalar = Forward(SimdWidth.Scalar);
+        foreach (SimdWidth width in new[] { SimdWidth.Vector128, SimdWidth.Vector256, SimdWidth.Vector512 })
+            Forward(width).Should().Equal(scalar, $"{width} must agree with the scalar path at batch {batch}");
+    }
+
     [Fact]
     public void Every_width_gives_identical_bits()
     {
