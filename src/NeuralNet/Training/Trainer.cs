@@ -51,6 +51,7 @@ internal static class Trainer
         foreach (ITrainingCallback callback in callbacks) callback.OnTrainingStart(context);
         if (resumed is not null) checkpoint!.Resume(resumed, context, batches);
         var guard = new DivergenceGuard(parameters, optimizer);
+        Matrix<float>? validationOutput = null;
 
         // After a resume inside an epoch, that epoch goes on from its next batch: its start (callbacks, shuffle) ran before.
         for (int epoch = context.InEpoch ? context.Epoch : context.Epoch + 1; epoch <= options.Epochs && (context.InEpoch || !context.StopRequested); epoch++)
@@ -102,7 +103,7 @@ internal static class Trainer
             if (!guard.CheckAndCopy())
                 throw new TrainingDivergedException(epoch, context.CompletedBatches, trainingLoss, NonFiniteWeights);
 
-            var (validationLoss, validationMetric) = Evaluate(model, options, loss, metric);
+            var (validationLoss, validationMetric) = Evaluate(model, options, loss, metric, ref validationOutput);
             var result = new EpochResult(epoch, trainingLoss, validationLoss, metric is Accuracy ? validationMetric : null, context.EpochElapsed)
             {
                 LearningRate = (optimizer as ILearningRateOptimizer)?.LearningRate,
@@ -119,11 +120,13 @@ internal static class Trainer
             context.StopRequested);
     }
 
-    /// <summary>The loss and the metric on the validation data, or nulls without it.</summary>
-    private static (float? Loss, float? Metric) Evaluate(Mlp model, TrainingOptions options, ILoss loss, IMetric? metric)
+    /// <summary>The loss and the metric on the validation data, or nulls without it; predicts into one reused matrix.</summary>
+    private static (float? Loss, float? Metric) Evaluate(Mlp model, TrainingOptions options, ILoss loss, IMetric? metric,
+                                                         ref Matrix<float>? output)
     {
         if (options.ValidationInputs is not { } x || options.ValidationTargets is not { } y) return (null, null);
-        Matrix<float> prediction = model.Predict(x);
-        return (loss.Loss(prediction, y), metric?.Compute(prediction, y));
+        output ??= Matrix<float>.Build.Dense(x.RowCount, y.ColumnCount);
+        model.Predict(x, output);
+        return (loss.Loss(output, y), metric?.Compute(output, y));
     }
 }
