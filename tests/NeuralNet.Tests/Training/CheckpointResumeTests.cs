@@ -190,6 +190,38 @@ public sealed class CheckpointResumeTests : IDisposable
             .Should().Throw<ArgumentException>().WithParameterName(nameof(TrainingOptions.SampleWeights));
     }
 
+    [Theory]
+    [InlineData("lr_decay")]
+    [InlineData("weight_decay")]
+    [InlineData("initial_accumulator_value")]
+    [InlineData("eps")]
+    public void An_Adagrad_checkpoint_is_refused_by_an_Adagrad_with_another_hyper_parameter(string changed)
+    {
+        var setup = new Setup("adagrad");
+        string path = PathOf("adagrad.ckpt");
+        Train(setup, Options(setup, new CheckpointOptions(path) { EveryEpochs = 2 }, epochs: 2));
+        var other = changed switch
+        {
+            "lr_decay" => new Adagrad(0.05f, learningRateDecay: 0.02f, weightDecay: 1e-3f, initialAccumulatorValue: 0.1f),
+            "weight_decay" => new Adagrad(0.05f, learningRateDecay: 0.01f, weightDecay: 2e-3f, initialAccumulatorValue: 0.1f),
+            "initial_accumulator_value" => new Adagrad(0.05f, learningRateDecay: 0.01f, weightDecay: 1e-3f, initialAccumulatorValue: 0.2f),
+            _ => new Adagrad(0.05f, learningRateDecay: 0.01f, weightDecay: 1e-3f, initialAccumulatorValue: 0.1f, epsilon: 1e-9f),
+        };
+        FluentActions.Invoking(() => Model().Fit(Data.X, Data.Y, new CrossEntropyLoss(), other, Options(setup, resume: path)))
+            .Should().Throw<ArgumentException>().WithParameterName("optimizer").WithMessage($"*Adagrad*{changed} = *{changed} = *");
+    }
+
+    [Fact]
+    public void A_checkpoint_written_with_another_schedule_is_refused_naming_both()
+    {
+        var setup = new Setup("adam", ScheduleName: "cosine");
+        string path = PathOf("schedule.ckpt");
+        Train(setup, Options(setup, new CheckpointOptions(path) { EveryEpochs = 2 }, epochs: 2));
+        FluentActions.Invoking(() => Train(setup with { ScheduleName = "warmup-cosine" }, Options(setup with { ScheduleName = "warmup-cosine" }, resume: path)))
+            .Should().Throw<ArgumentException>().WithParameterName(nameof(TrainingOptions.LearningRateSchedule))
+            .WithMessage("*CosineAnnealing*this run has*LinearWarmup*");
+    }
+
     [Fact]
     public void Early_stopping_keeps_its_best_weights_across_a_resume()
     {

@@ -49,8 +49,10 @@ public class CosineAnnealingTests
     public void Fit_rejects_a_rate_of_zero_before_training()
     {
         // η_min = 0 at epoch T_max = 3 < 5 epochs: the optimizer cannot take 0, and Fit says so before the first step.
-        var act = () => Fit(new CosineAnnealing(tMax: 3), learningRate: 0.2f, epochs: 5);
+        var recorder = new RecordingOptimizer(0.2f);
+        var act = () => Fit(new CosineAnnealing(tMax: 3), learningRate: 0.2f, epochs: 5, recorder: recorder);
         act.Should().Throw<ArgumentException>().Which.Message.Should().Contain("epoch 3").And.Contain("CosineAnnealing");
+        recorder.Rates.Should().BeEmpty("the bad rate is found before the first step, not three epochs in");
     }
 
     [Theory]

@@ -81,8 +81,10 @@ public class OneCycleTests
     [Fact]
     public void Fit_rejects_a_cycle_shorter_than_the_run_before_training()
     {
-        var act = () => Fit(new OneCycle(0.1f, totalSteps: 49), learningRate: 0.5f, epochs: 10, rows: 20, batchSize: 4);
+        var recorder = new RecordingOptimizer(0.5f);
+        var act = () => Fit(new OneCycle(0.1f, totalSteps: 49), learningRate: 0.5f, epochs: 10, rows: 20, batchSize: 4, recorder: recorder);
         act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*49 steps*step 49*totalSteps*");
+        recorder.Rates.Should().BeEmpty("a cycle shorter than the run's 50 batches is found before the first step");
     }
 
     [Theory]

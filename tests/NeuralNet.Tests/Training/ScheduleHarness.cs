@@ -39,12 +39,13 @@ internal static class ScheduleHarness
 
     /// <summary>Fits a small classifier on <paramref name="rows"/> rows with the schedule; the optimizer records every step's rate.</summary>
     internal static (TrainingHistory History, RecordingOptimizer Optimizer) Fit(ILearningRateSchedule schedule, float learningRate, int epochs,
-                                                                               int rows = 6, int batchSize = 6, bool validation = false)
+                                                                               int rows = 6, int batchSize = 6, bool validation = false,
+                                                                               RecordingOptimizer? recorder = null)
     {
         var (x, y) = Blobs(rows, 1);
         var (xv, yv) = Blobs(12, 2);
         var model = new Mlp(new Dense(4, 8, seed: 1), new Tanh(), new Dense(8, 3, seed: 2), new Softmax());
-        var optimizer = new RecordingOptimizer(learningRate);
+        var optimizer = recorder ?? new RecordingOptimizer(learningRate);
         var history = model.Fit(x, y, new CrossEntropyLoss(), optimizer, new TrainingOptions
         {
             Epochs = epochs, BatchSize = batchSize, Seed = 1, LearningRateSchedule = schedule,
