@@ -48,6 +48,28 @@ public class LbfgsTests
         FluentActions.Invoking(() => lbfgs.Step([p])).Should().Throw<InvalidOperationException>().WithMessage("*closure*");
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(16)]
+    [InlineData(37)]
+    [InlineData(4810)]
+    public void Dot_products_accumulate_in_double_on_every_SIMD_width(int length)
+    {
+        var random = new Random(length);
+        // Terms of mixed magnitude and sign: a float accumulator would lose the small ones.
+        float[] a = Enumerable.Range(0, length).Select(i => (float)((random.NextDouble() - 0.5) * Math.Pow(10, i % 7 - 3))).ToArray();
+        float[] b = Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        double expected = 0, scale = 0;
+        for (int i = 0; i < length; i++)
+        {
+            expected += (double)a[i] * b[i];
+            scale += Math.Abs((double)a[i] * b[i]);
+        }
+        Lbfgs.Dot(a, b).Should().BeApproximately(expected, 1e-14 * scale + 1e-300);
+    }
+
     /// <summary>f(θ) = ½ Σ aᵢ (θᵢ − cᵢ)², gradient aᵢ(θᵢ − cᵢ): its minimum is θ = c.</summary>
     private static Func<float> Quadratic(Parameter p, double[] a, double[] c, Func<int, float?>? poison = null)
     {
