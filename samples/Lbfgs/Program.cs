@@ -4,7 +4,7 @@ using NeuralNet.Samples;
 using Spectre.Console;
 
 var options = new LbfgsSample.Options();
-AnsiConsole.MarkupLine("[bold]L-BFGS vs Adam[/] on the digits: 64 → 64 tanh → 10 softmax, the same split and initial weights.");
+AnsiConsole.MarkupLine("[bold]L-BFGS vs Adam[/] on the digits: 64 → 128 tanh → 10 softmax, the same split and initial weights.");
 int epochs = options.LbfgsEpochs + options.AdamEpochs * options.AdamRates.Count;
 var result = SampleConsole.Train("training", epochs, progress => LbfgsSample.Run(options, progress));
 

@@ -24,7 +24,7 @@ public static class LbfgsSample
         /// <summary>Adam's learning rates tried.</summary>
         public IReadOnlyList<float> AdamRates { get; init; } = [3e-4f, 1e-3f, 3e-3f, 1e-2f];
         /// <summary>Hidden units.</summary>
-        public int Hidden { get; init; } = 64;
+        public int Hidden { get; init; } = 128;
         /// <summary>λ of both optimizers (weights only).</summary>
         public float WeightDecay { get; init; } = 1e-3f;
         /// <summary>Seed of the splits and the weights.</summary>
@@ -85,7 +85,7 @@ public static class LbfgsSample
                   () => options.AdamEpochs);
         // Untimed warm-up runs first: otherwise whichever trains first pays for the JIT (several times its own cost here).
         Train("warm-up", new Adam(1e-3f), 3, 32, fit, validation, () => 0);
-        Train("warm-up", new Lbfgs(maxIterations: 5), 3, null, train, test, () => 0);
+        Train("warm-up", new Lbfgs(maxIterations: 5, lineSearch: LbfgsLineSearch.StrongWolfe), 3, null, train, test, () => 0);
         var sweep = options.AdamRates.Select(rate => Adam(rate, fit, validation)).ToArray();
         float best = options.AdamRates[Array.IndexOf(sweep, sweep.MaxBy(r => r.Accuracy))];
 
