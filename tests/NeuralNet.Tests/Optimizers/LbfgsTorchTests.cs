@@ -3,6 +3,7 @@ using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Layers;
 using NeuralNet.Losses;
 using NeuralNet.Optimizers;
+using Xunit.Abstractions;
 
 namespace NeuralNet.Tests.Optimizers;
 
@@ -19,7 +20,7 @@ namespace NeuralNet.Tests.Optimizers;
 /// per step, where that drift stays at or below 2.7·10⁻⁵; the single steps at torch's defaults (20 iterations) drift
 /// 1–4·10⁻⁴. Where all float32 runs take torch's float64 func_evals and n_iter, ours must too.
 /// </remarks>
-public class LbfgsTorchTests
+public class LbfgsTorchTests(ITestOutputHelper output)
 {
     private static readonly string Root = Path.Combine(AppContext.BaseDirectory, "fixtures", "lbfgs");
 
@@ -61,6 +62,7 @@ public class LbfgsTorchTests
             drift = Math.Max(drift, expected.GetProperty("drift_float32").GetDouble());
             double tolerance = Math.Max(1e-5, 2 * drift);
             double worst = WorstDeviation(model, expected.GetProperty("parameters"));
+            output.WriteLine($"{name} step {step}: deviation {worst:e2}, tolerance {tolerance:e2}");
             worst.Should().BeLessThanOrEqualTo(tolerance, $"step {step}'s parameters are torch's (torch's own float32 drifts up to {drift:e2})");
             if (expected.GetProperty("counts_agree_float32").GetBoolean())
                 (lbfgs.FunctionEvaluations, lbfgs.Iterations).Should().Be(
