@@ -29,4 +29,16 @@ internal static class HyperParameters
         value >= 0f && float.IsFinite(value)
             ? value
             : throw new ArgumentOutOfRangeException(name, value, $"{what} must be at least 0 and finite, but was {value}.");
+
+    /// <summary>A tolerance ≥ 0 and finite.</summary>
+    internal static double NonNegative(double value, string name, string what) =>
+        value >= 0 && double.IsFinite(value)
+            ? value
+            : throw new ArgumentOutOfRangeException(name, value, $"{what} must be at least 0 and finite, but was {value}.");
+
+    /// <summary>A count ≥ 1: iterations, evaluations, history length.</summary>
+    internal static int AtLeastOne(int value, string name, string what) =>
+        value >= 1
+            ? value
+            : throw new ArgumentOutOfRangeException(name, value, $"{what} must be at least 1, but was {value}.");
 }

@@ -28,6 +28,8 @@ internal static class Trainer
         if (model.OutputCount is { } outputs && targets.ColumnCount != outputs)
             throw new ArgumentException($"The targets have {targets.ColumnCount} columns but the network has {outputs} outputs.", nameof(targets));
         options.Validate(inputs.RowCount, inputs.ColumnCount, targets.ColumnCount);
+        if (optimizer is Lbfgs && (options.GradientClipNorm is not null || options.GradientClipValue is not null))
+            throw new ArgumentException("L-BFGS does not clip gradients: its line search needs the true gradient. Leave GradientClipNorm and GradientClipValue unset.", nameof(options));
         if (options.ValidationInputs is { } validationInputs) model.CheckInput(validationInputs);
         IReadOnlyList<Parameter> parameters = model.Parameters;
         IMetric? metric = options.Metric ?? loss.DefaultMetric;
@@ -79,16 +81,27 @@ internal static class Trainer
                     context.CompletedBatches = b + 1;
                     continue;
                 }
-                float batchLoss = weights.IsEmpty ? model.ComputeGradients(x, y, loss) : model.ComputeWeightedGradients(x, y, loss, weights);
+                // L-BFGS evaluates the batch itself, several times in a step; the guard copies the weights before each of its
+                // steps (it is not an IFiniteUpdate), and a non-finite loss within the step returns with the weights from before it.
+                var lbfgs = optimizer as Lbfgs;
+                if (lbfgs is not null && !guard.BeforeStep())
+                    throw new TrainingDivergedException(epoch, b + 1, float.NaN, NonFiniteWeights);
+                int index = b;
+                float batchLoss = lbfgs is not null
+                    ? lbfgs.Step(parameters, () => Gradients(model, x, y, loss, batches.Weights(index, out _)))
+                    : Gradients(model, x, y, loss, weights);
                 if (!float.IsFinite(batchLoss))
                 {
                     guard.Restore();
                     throw new TrainingDivergedException(epoch, b + 1, batchLoss, $"the loss is {batchLoss}");
                 }
-                if (!guard.BeforeStep())
-                    throw new TrainingDivergedException(epoch, b + 1, batchLoss, NonFiniteWeights);
-                GradientClipping.Apply(parameters, options);
-                optimizer.Step(parameters);
+                if (lbfgs is null)
+                {
+                    if (!guard.BeforeStep())
+                        throw new TrainingDivergedException(epoch, b + 1, batchLoss, NonFiniteWeights);
+                    GradientClipping.Apply(parameters, options);
+                    optimizer.Step(parameters);
+                }
                 if (!guard.AfterStep())
                     throw new TrainingDivergedException(epoch, b + 1, batchLoss, NonFiniteWeights);
 
@@ -119,6 +132,10 @@ internal static class Trainer
         return new TrainingHistory([.. context.History], earlyStopping is { RestoreBestWeights: true } ? earlyStopping.BestEpoch : null,
             context.StopRequested);
     }
+
+    /// <summary>The batch's loss and gradients, with its sample weights when it has them.</summary>
+    private static float Gradients(Mlp model, Matrix<float> x, Matrix<float> y, ILoss loss, ReadOnlySpan<float> weights) =>
+        weights.IsEmpty ? model.ComputeGradients(x, y, loss) : model.ComputeWeightedGradients(x, y, loss, weights);
 
     /// <summary>The loss and the metric on the validation data, or nulls without it; predicts into one reused matrix.</summary>
     private static (float? Loss, float? Metric) Evaluate(Mlp model, TrainingOptions options, ILoss loss, IMetric? metric,

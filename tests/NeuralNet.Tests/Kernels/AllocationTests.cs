@@ -22,6 +22,8 @@ public class AllocationTests
     [InlineData(64, "rmsprop-centered-momentum")]
     [InlineData(64, "adagrad")]
     [InlineData(64, "adam-clipped")]
+    [InlineData(64, "lbfgs")]
+    [InlineData(64, "lbfgs-wolfe-decay")]
     public void A_warm_training_step_allocates_nothing(int batch, string optimizerName)
     {
         var model = Network();
@@ -33,13 +35,22 @@ public class AllocationTests
             "rmsprop" => new RmsProp(weightDecay: 1e-4f),
             "rmsprop-centered-momentum" => new RmsProp(momentum: 0.9f, centered: true, weightDecay: 1e-4f),
             "adagrad" => new Adagrad(learningRateDecay: 0.01f, weightDecay: 1e-4f, initialAccumulatorValue: 0.1f),
+            // A short history, full after the warm-up steps: the two-loop recursion then runs over all of it.
+            "lbfgs" => new Lbfgs(maxIterations: 4, historySize: 3),
+            "lbfgs-wolfe-decay" => new Lbfgs(maxIterations: 4, historySize: 3, lineSearch: LbfgsLineSearch.StrongWolfe, weightDecay: 1e-4f),
             _ => new AdamW(),
         };
         bool clipped = optimizerName == "adam-clipped";
         var loss = new CrossEntropyLoss();
         var (x, y) = (TestData.Uniform(batch, 784, 1, 0f, 1f), TestData.OneHot(batch, 10, 2));
+        Func<float> closure = () => model.ComputeGradients(x, y, loss);
         void Step()
         {
+            if (optimizer is Lbfgs lbfgs)
+            {
+                lbfgs.Step(model.Parameters, closure);
+                return;
+            }
             model.ComputeGradients(x, y, loss);
             if (clipped)
             {

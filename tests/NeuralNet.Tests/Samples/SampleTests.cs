@@ -35,6 +35,18 @@ public sealed class SampleTests : IDisposable
     }
 
     [Fact]
+    public void Lbfgs_trains_full_batch_and_Adam_at_the_sweeps_best_rate_on_a_small_budget()
+    {
+        var result = LbfgsSample.Run(new LbfgsSample.Options { LbfgsEpochs = 3, AdamEpochs = 2, AdamRates = [1e-4f, 1e-2f], Hidden = 16 });
+        result.Lbfgs.Accuracy.Should().BeGreaterThan(0.85f, "3 full-batch steps of up to 20 iterations; chance is 0.1");
+        result.Lbfgs.LossEvaluations.Should().BeGreaterThan(3 * 10, "each step evaluates the loss many times");
+        result.AdamSweep.Should().HaveCount(2);
+        result.Adam.Name.Should().Contain("0.01", "after 2 epochs η = 1e-2 is far ahead of 1e-4 on the validation part");
+        result.ClosureShare.Should().BeInRange(0.2, 1.0);
+        (result.TrainCount + result.TestCount).Should().Be(1797);
+    }
+
+    [Fact]
     public void OnnxImport_predicts_as_PyTorch_fine_tunes_and_exports_again()
     {
         var result = OnnxImportSample.Run(new OnnxImportSample.Options { Epochs = 10, OutputDirectory = _output });

@@ -23,7 +23,8 @@ public sealed class CheckpointResumeTests : IDisposable
     private string PathOf(string name) => Path.Combine(_folder, name);
 
     public static TheoryData<string> Optimizers =>
-        ["sgd", "sgd-momentum", "sgd-nesterov-decay", "adam", "adam-decay-schedule", "adamw", "rmsprop", "rmsprop-centered-momentum-decay", "adagrad"];
+        ["sgd", "sgd-momentum", "sgd-nesterov-decay", "adam", "adam-decay-schedule", "adamw", "rmsprop", "rmsprop-centered-momentum-decay", "adagrad", "lbfgs",
+         "lbfgs-wolfe-decay"];
 
     private static IOptimizer Optimizer(string name) => name switch
     {
@@ -36,6 +37,9 @@ public sealed class CheckpointResumeTests : IDisposable
         "rmsprop" => new RmsProp(0.005f),
         "rmsprop-centered-momentum-decay" => new RmsProp(0.002f, alpha: 0.9f, momentum: 0.5f, centered: true, weightDecay: 1e-3f),
         "adagrad" => new Adagrad(0.05f, learningRateDecay: 0.01f, weightDecay: 1e-3f, initialAccumulatorValue: 0.1f),
+        // A history shorter than the run's iterations, so the resumed ring buffer has wrapped.
+        "lbfgs" => new Lbfgs(learningRate: 0.2f, maxIterations: 5, historySize: 4),
+        "lbfgs-wolfe-decay" => new Lbfgs(maxIterations: 4, historySize: 5, lineSearch: LbfgsLineSearch.StrongWolfe, weightDecay: 1e-3f),
         _ => throw new ArgumentException(name),
     };
 
