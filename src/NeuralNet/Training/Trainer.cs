@@ -86,9 +86,8 @@ internal static class Trainer
                 var lbfgs = optimizer as Lbfgs;
                 if (lbfgs is not null && !guard.BeforeStep())
                     throw new TrainingDivergedException(epoch, b + 1, float.NaN, NonFiniteWeights);
-                int index = b;
                 float batchLoss = lbfgs is not null
-                    ? lbfgs.Step(parameters, () => Gradients(model, x, y, loss, batches.Weights(index, out _)))
+                    ? StepLbfgs(lbfgs, parameters, model, x, y, loss, batches, b)
                     : Gradients(model, x, y, loss, weights);
                 if (!float.IsFinite(batchLoss))
                 {
@@ -132,6 +131,14 @@ internal static class Trainer
         return new TrainingHistory([.. context.History], earlyStopping is { RestoreBestWeights: true } ? earlyStopping.BestEpoch : null,
             context.StopRequested);
     }
+
+    /// <summary>
+    /// One L-BFGS step on batch <paramref name="b"/>, the closure re-evaluating it. Its own method: a lambda in the loop
+    /// would allocate its captured variables on every batch, for every optimizer.
+    /// </summary>
+    private static float StepLbfgs(Lbfgs lbfgs, IReadOnlyList<Parameter> parameters, Mlp model, Matrix<float> x, Matrix<float> y, ILoss loss,
+                                   MiniBatcher batches, int b) =>
+        lbfgs.Step(parameters, () => Gradients(model, x, y, loss, batches.Weights(b, out _)));
 
     /// <summary>The batch's loss and gradients, with its sample weights when it has them.</summary>
     private static float Gradients(Mlp model, Matrix<float> x, Matrix<float> y, ILoss loss, ReadOnlySpan<float> weights) =>
