@@ -54,6 +54,7 @@ internal static class Trainer
         if (resumed is not null) checkpoint!.Resume(resumed, context, batches);
         var guard = new DivergenceGuard(parameters, optimizer);
         Matrix<float>? validationOutput = null;
+        var lbfgs = optimizer as Lbfgs;
 
         // After a resume inside an epoch, that epoch goes on from its next batch: its start (callbacks, shuffle) ran before.
         for (int epoch = context.InEpoch ? context.Epoch : context.Epoch + 1; epoch <= options.Epochs && (context.InEpoch || !context.StopRequested); epoch++)
@@ -83,7 +84,6 @@ internal static class Trainer
                 }
                 // L-BFGS evaluates the batch itself, several times in a step; the guard copies the weights before each of its
                 // steps (it is not an IFiniteUpdate), and a non-finite loss within the step returns with the weights from before it.
-                var lbfgs = optimizer as Lbfgs;
                 if (lbfgs is not null && !guard.BeforeStep())
                     throw new TrainingDivergedException(epoch, b + 1, float.NaN, NonFiniteWeights);
                 float batchLoss = lbfgs is not null
