@@ -4,8 +4,9 @@ namespace NeuralNet.Kernels;
 
 /// <summary>
 /// Single-precision GEMM on strided views of raw arrays, in the Goto/BLIS scheme: C is cut into NC-column blocks,
-/// K into KC-deep slices (B's slice packed once, to stay in L2/L3), M into MC-row blocks (A's block packed, to stay
-/// in L2), and each MR × NR tile is computed by <see cref="MicroKernel"/> from the packed slivers (in L1).
+/// K into KC-deep slices (B's slice packed once, to stay in L2/L3, unless its rows are contiguous and it is read where
+/// it lies), M into MC-row blocks (A's block packed, to stay in L2, unless C is thin), and each MR × NR tile is computed
+/// by <see cref="MicroKernel"/> from the slivers.
 /// </summary>
 internal static unsafe class Gemm
 {
@@ -101,6 +102,9 @@ internal static unsafe class Gemm
         // it lies, columns contiguous, beats copying all of it first. At 256 × 784 · 784 × 16 (a batch of 16 through the
         // first Dense layer) on Zen 5 the product went from 104 to 75 µs; at 31 columns the two were equal.
         bool streamA = p.A.RowStride == 1 && p.N <= StreamedColumns;
+        // B with contiguous rows (the forward product's Wᵀ: each k is a run of W) needs no packing: the kernel reads a
+        // panel's six values per k where they lie. Packing W on every call cost more than half a batch-32 product's time.
+        bool readB = p.B.ColumnStride == 1;
         // Equal slices rather than KC, KC, …, remainder: k = 784 as 4 × 196, not 3 × 256 + 16, whose thin last slice
         // would pay a whole pass of loading and storing C (and a pack of B) for 2 % of the arithmetic.
         int kBlocks = Math.Max(1, (p.K + KC - 1) / KC), kSlice = (p.K + kBlocks - 1) / kBlocks;
@@ -113,7 +117,9 @@ internal static unsafe class Gemm
                 int pc = kb * kSlice, kc = Math.Min(kSlice, p.K - pc);
                 bool first = kb == 0, add = p.Accumulate || !first;
                 float* packedB = buffers.B(kc * RoundUp(nc, NR));
-                Packing.Panel(p.B.At(pc, jc).Transpose(), nc, NR, kc, packedB);
+                // Whole panels are read in place when B's rows are contiguous; only a partial last panel is packed.
+                int inPlace = readB ? nc / NR * NR : 0;
+                if (inPlace < nc) Packing.Panel(p.B.At(pc, jc + inPlace).Transpose(), nc - inPlace, NR, kc, packedB + inPlace * kc);
 
                 for (int ic = 0; ic < p.M; ic += MC)
                 {
@@ -127,6 +133,12 @@ internal static unsafe class Gemm
                     {
                         int cols = Math.Min(NR, nc - jr);
                         float* b = packedB + jr * kc;
+                        nint bStep = NR;
+                        if (jr < inPlace)
+                        {
+                            b = p.B.At(pc, jc + jr).Data;
+                            bStep = p.B.RowStride;
+                        }
                         float* columnBias = first && p.ColumnBias != null ? p.ColumnBias + jc + jr : null;
                         for (int ir = 0; ir < mc; ir += mr)
                         {
@@ -145,9 +157,9 @@ internal static unsafe class Gemm
                             float* rowBias = first && p.RowBias != null ? p.RowBias + ic + ir : null;
                             StridedMatrix c = p.C.At(ic + ir, jc + jr);
                             if (rows == mr && cols == NR && c.RowStride == 1)
-                                MicroKernel.Run<TOps, TVector>(kc, a, aStep, b, c.Data, c.ColumnStride, add, rowBias, columnBias);
+                                MicroKernel.Run<TOps, TVector>(kc, a, aStep, b, bStep, c.Data, c.ColumnStride, add, rowBias, columnBias);
                             else
-                                EdgeTile<TOps, TVector>(kc, a, aStep, b, c, rows, cols, add, rowBias, columnBias, tile);
+                                EdgeTile<TOps, TVector>(kc, a, aStep, b, bStep, c, rows, cols, add, rowBias, columnBias, tile);
                         }
                     }
                 }
@@ -161,7 +173,7 @@ internal static unsafe class Gemm
     /// ((C or 0) + row bias + column bias) and therefore the bits match a full tile's. Column by column, so a C with
     /// contiguous rows is copied in and out in runs rather than element by element (small networks are mostly edges).
     /// </summary>
-    private static void EdgeTile<TOps, TVector>(int kc, float* a, nint aStep, float* b, StridedMatrix c, int rows, int cols,
+    private static void EdgeTile<TOps, TVector>(int kc, float* a, nint aStep, float* b, nint bStep, StridedMatrix c, int rows, int cols,
         bool add, float* rowBias, float* columnBias, float* tile)
         where TOps : struct, IVectorOps<TVector> where TVector : struct
     {
@@ -182,7 +194,7 @@ internal static unsafe class Gemm
             new Span<float>(paddedColumnBias, NR).Clear();
             new ReadOnlySpan<float>(columnBias, cols).CopyTo(new Span<float>(paddedColumnBias, cols));
         }
-        MicroKernel.Run<TOps, TVector>(kc, a, aStep, b, tile, mr, add: true, paddedRowBias, paddedColumnBias);
+        MicroKernel.Run<TOps, TVector>(kc, a, aStep, b, bStep, tile, mr, add: true, paddedRowBias, paddedColumnBias);
         for (int j = 0; j < cols; j++) CopyColumn(c.At(0, j), rows, tile + j * mr, toTile: false);
     }
 

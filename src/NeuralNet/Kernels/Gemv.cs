@@ -6,8 +6,9 @@ namespace NeuralNet.Kernels;
 
 /// <summary>
 /// The one-column case of the GEMM, c = [c] + A b + bias, with A column-major: one sample through a Dense layer.
-/// Packing would copy all of A to use it once, so A is streamed column by column, in memory order, which the
-/// hardware prefetchers follow; c (one column, a few KB) stays in L1 while it accumulates.
+/// Packing would copy all of A to use it once, so A is streamed where it lies: a block of rows at a time, its
+/// accumulators in registers, reading the block's part of every column in memory order, which the hardware
+/// prefetchers follow.
 /// </summary>
 /// <remarks>
 /// Below <see cref="SplitThreshold"/> each element is the same FMA chain over p as in <see cref="MicroKernel"/>, so the
@@ -64,18 +65,92 @@ internal static unsafe class Gemv
         }
     }
 
+    /// <summary>
+    /// Rows in blocks whose accumulators stay in registers for the whole of k: each block reads its rows of every column of
+    /// A once, in memory order, and C is stored once. (Accumulating C in memory, four columns per sweep, reached about half
+    /// the bandwidth: a load and a store of C per four FMAs, and stores to C that alias the next loads of A.)
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<TOps, TVector>(in GemmProblem p)
         where TOps : struct, IVectorOps<TVector> where TVector : struct
     {
-        int v = TOps.Count, vectorRows = p.M - p.M % v;
-        float* a = p.A.Data, b = p.B.Data, c = p.C.Data;
-        nint lda = p.A.ColumnStride, ldb = p.B.RowStride;
-        for (int i = 0; i < vectorRows; i += v) TOps.Store(c + i, Initial<TOps, TVector>(p, i));
-        for (int i = vectorRows; i < p.M; i++) c[i] = Initial<ScalarOps, float>(p, i);
+        int v = TOps.Count, i = 0;
+        // 16 accumulators where there are 32 vector registers (AVX-512); 8 elsewhere, with room for the operands.
+        if (v == Vector512<float>.Count)
+            for (; i + 16 * v <= p.M; i += 16 * v) Rows16<TOps, TVector>(p, i);
+        for (; i + 8 * v <= p.M; i += 8 * v) Rows8<TOps, TVector>(p, i);
+        if (i < p.M) Sweep<TOps, TVector>(p, i);
+    }
 
-        // Four columns per sweep: each element of c is loaded and stored once per four FMAs (a sweep per column would
-        // be bound by the stores), and the four columns are four sequential streams for the prefetchers.
+    /// <summary>c[i .. i + 16v) = init + Σₖ A[·, k] b[k]: sixteen vectors of rows, one FMA chain per element, k in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Rows16<TOps, TVector>(in GemmProblem p, int i)
+        where TOps : struct, IVectorOps<TVector> where TVector : struct
+    {
+        int v = TOps.Count;
+        float* a = p.A.Data + i, b = p.B.Data, c = p.C.Data + i;
+        nint lda = p.A.ColumnStride, ldb = p.B.RowStride;
+        TVector x0 = Initial<TOps, TVector>(p, i), x1 = Initial<TOps, TVector>(p, i + v), x2 = Initial<TOps, TVector>(p, i + 2 * v),
+            x3 = Initial<TOps, TVector>(p, i + 3 * v), x4 = Initial<TOps, TVector>(p, i + 4 * v), x5 = Initial<TOps, TVector>(p, i + 5 * v),
+            x6 = Initial<TOps, TVector>(p, i + 6 * v), x7 = Initial<TOps, TVector>(p, i + 7 * v), x8 = Initial<TOps, TVector>(p, i + 8 * v),
+            x9 = Initial<TOps, TVector>(p, i + 9 * v), x10 = Initial<TOps, TVector>(p, i + 10 * v), x11 = Initial<TOps, TVector>(p, i + 11 * v),
+            x12 = Initial<TOps, TVector>(p, i + 12 * v), x13 = Initial<TOps, TVector>(p, i + 13 * v), x14 = Initial<TOps, TVector>(p, i + 14 * v),
+            x15 = Initial<TOps, TVector>(p, i + 15 * v);
+        for (int k = 0; k < p.K; k++, a += lda)
+        {
+            TVector s = TOps.Broadcast(b[k * ldb]);
+            x0 = TOps.MultiplyAdd(TOps.Load(a), s, x0); x1 = TOps.MultiplyAdd(TOps.Load(a + v), s, x1);
+            x2 = TOps.MultiplyAdd(TOps.Load(a + 2 * v), s, x2); x3 = TOps.MultiplyAdd(TOps.Load(a + 3 * v), s, x3);
+            x4 = TOps.MultiplyAdd(TOps.Load(a + 4 * v), s, x4); x5 = TOps.MultiplyAdd(TOps.Load(a + 5 * v), s, x5);
+            x6 = TOps.MultiplyAdd(TOps.Load(a + 6 * v), s, x6); x7 = TOps.MultiplyAdd(TOps.Load(a + 7 * v), s, x7);
+            x8 = TOps.MultiplyAdd(TOps.Load(a + 8 * v), s, x8); x9 = TOps.MultiplyAdd(TOps.Load(a + 9 * v), s, x9);
+            x10 = TOps.MultiplyAdd(TOps.Load(a + 10 * v), s, x10); x11 = TOps.MultiplyAdd(TOps.Load(a + 11 * v), s, x11);
+            x12 = TOps.MultiplyAdd(TOps.Load(a + 12 * v), s, x12); x13 = TOps.MultiplyAdd(TOps.Load(a + 13 * v), s, x13);
+            x14 = TOps.MultiplyAdd(TOps.Load(a + 14 * v), s, x14); x15 = TOps.MultiplyAdd(TOps.Load(a + 15 * v), s, x15);
+        }
+        TOps.Store(c, x0); TOps.Store(c + v, x1); TOps.Store(c + 2 * v, x2); TOps.Store(c + 3 * v, x3);
+        TOps.Store(c + 4 * v, x4); TOps.Store(c + 5 * v, x5); TOps.Store(c + 6 * v, x6); TOps.Store(c + 7 * v, x7);
+        TOps.Store(c + 8 * v, x8); TOps.Store(c + 9 * v, x9); TOps.Store(c + 10 * v, x10); TOps.Store(c + 11 * v, x11);
+        TOps.Store(c + 12 * v, x12); TOps.Store(c + 13 * v, x13); TOps.Store(c + 14 * v, x14); TOps.Store(c + 15 * v, x15);
+    }
+
+    /// <summary><see cref="Rows16"/> for eight vectors of rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Rows8<TOps, TVector>(in GemmProblem p, int i)
+        where TOps : struct, IVectorOps<TVector> where TVector : struct
+    {
+        int v = TOps.Count;
+        float* a = p.A.Data + i, b = p.B.Data, c = p.C.Data + i;
+        nint lda = p.A.ColumnStride, ldb = p.B.RowStride;
+        TVector x0 = Initial<TOps, TVector>(p, i), x1 = Initial<TOps, TVector>(p, i + v), x2 = Initial<TOps, TVector>(p, i + 2 * v),
+            x3 = Initial<TOps, TVector>(p, i + 3 * v), x4 = Initial<TOps, TVector>(p, i + 4 * v), x5 = Initial<TOps, TVector>(p, i + 5 * v),
+            x6 = Initial<TOps, TVector>(p, i + 6 * v), x7 = Initial<TOps, TVector>(p, i + 7 * v);
+        for (int k = 0; k < p.K; k++, a += lda)
+        {
+            TVector s = TOps.Broadcast(b[k * ldb]);
+            x0 = TOps.MultiplyAdd(TOps.Load(a), s, x0); x1 = TOps.MultiplyAdd(TOps.Load(a + v), s, x1);
+            x2 = TOps.MultiplyAdd(TOps.Load(a + 2 * v), s, x2); x3 = TOps.MultiplyAdd(TOps.Load(a + 3 * v), s, x3);
+            x4 = TOps.MultiplyAdd(TOps.Load(a + 4 * v), s, x4); x5 = TOps.MultiplyAdd(TOps.Load(a + 5 * v), s, x5);
+            x6 = TOps.MultiplyAdd(TOps.Load(a + 6 * v), s, x6); x7 = TOps.MultiplyAdd(TOps.Load(a + 7 * v), s, x7);
+        }
+        TOps.Store(c, x0); TOps.Store(c + v, x1); TOps.Store(c + 2 * v, x2); TOps.Store(c + 3 * v, x3);
+        TOps.Store(c + 4 * v, x4); TOps.Store(c + 5 * v, x5); TOps.Store(c + 6 * v, x6); TOps.Store(c + 7 * v, x7);
+    }
+
+    /// <summary>
+    /// The rows from <paramref name="first"/> on, fewer than a block: C accumulates in place, four columns per sweep, so
+    /// that a few rows (the last layer's ten outputs) still run as many independent chains at once rather than one long one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Sweep<TOps, TVector>(in GemmProblem p, int first)
+        where TOps : struct, IVectorOps<TVector> where TVector : struct
+    {
+        int v = TOps.Count, m = p.M - first, vectorRows = m - m % v;
+        float* a = p.A.Data + first, b = p.B.Data, c = p.C.Data + first;
+        nint lda = p.A.ColumnStride, ldb = p.B.RowStride;
+        for (int i = 0; i < vectorRows; i += v) TOps.Store(c + i, Initial<TOps, TVector>(p, first + i));
+        for (int i = vectorRows; i < m; i++) c[i] = Initial<ScalarOps, float>(p, first + i);
+
         int k = 0;
         for (; k + 4 <= p.K; k += 4)
         {
@@ -89,7 +164,7 @@ internal static unsafe class Gemv
                 x = TOps.MultiplyAdd(TOps.Load(a2 + i), s2, x);
                 TOps.Store(c + i, TOps.MultiplyAdd(TOps.Load(a3 + i), s3, x));
             }
-            for (int i = vectorRows; i < p.M; i++)
+            for (int i = vectorRows; i < m; i++)
                 c[i] = MathF.FusedMultiplyAdd(a3[i], b3, MathF.FusedMultiplyAdd(a2[i], b2,
                     MathF.FusedMultiplyAdd(a1[i], b1, MathF.FusedMultiplyAdd(a0[i], b0, c[i]))));
         }
@@ -99,7 +174,7 @@ internal static unsafe class Gemv
             float bk = b[k * ldb];
             TVector s = TOps.Broadcast(bk);
             for (int i = 0; i < vectorRows; i += v) TOps.Store(c + i, TOps.MultiplyAdd(TOps.Load(column + i), s, TOps.Load(c + i)));
-            for (int i = vectorRows; i < p.M; i++) c[i] = MathF.FusedMultiplyAdd(column[i], bk, c[i]);
+            for (int i = vectorRows; i < m; i++) c[i] = MathF.FusedMultiplyAdd(column[i], bk, c[i]);
         }
     }
 

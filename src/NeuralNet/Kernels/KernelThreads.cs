@@ -32,15 +32,19 @@ internal static unsafe class KernelThreads
     /// <summary>The thread count products and updates started on the current thread use.</summary>
     internal static int Limit => s_forced ?? DefaultLimit;
 
-    /// <summary>Forces products started on the current thread onto <paramref name="threads"/> threads until disposed (tests).</summary>
-    internal static IDisposable Force(int threads)
+    /// <summary>
+    /// Forces products started on the current thread onto <paramref name="threads"/> threads until disposed: tests, and the
+    /// row blocks of a Predict, each of which runs on one core. A struct, so that forcing allocates nothing.
+    /// </summary>
+    internal static Restore Force(int threads)
     {
         int? previous = s_forced;
         s_forced = threads;
         return new Restore(previous);
     }
 
-    private sealed class Restore(int? previous) : IDisposable
+    /// <summary>Puts back the thread count that <see cref="Force"/> replaced.</summary>
+    internal readonly struct Restore(int? previous) : IDisposable
     {
         public void Dispose() => s_forced = previous;
     }

@@ -16,15 +16,17 @@ internal static unsafe class MicroKernel
     /// <summary>Columns of a tile.</summary>
     internal const int NR = 6;
 
+
     /// <summary>Rows of a tile at the given vector width: two vectors.</summary>
     internal static int RowsFor<TOps, TVector>() where TOps : struct, IVectorOps<TVector> where TVector : struct => 2 * TOps.Count;
 
     /// <summary>
-    /// c[i + j·ldc] = init(i, j) + Σₚ a[i + p·aStep] · b[j + p·NR] for the full MR × NR tile, where init is
-    /// c itself (<paramref name="add"/>) or 0, plus rowBias[i] and colBias[j] when those are given.
+    /// c[i + j·ldc] = init(i, j) + Σₚ a[i + p·aStep] · b[j + p·bStep] for the full MR × NR tile, where init is
+    /// c itself (<paramref name="add"/>) or 0, plus rowBias[i] and colBias[j] when those are given. The steps are
+    /// MR and NR for packed slivers, or a matrix's own stride when a sliver is read where it lies.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Run<TOps, TVector>(int kc, float* a, nint aStep, float* b, float* c, nint ldc,
+    internal static void Run<TOps, TVector>(int kc, float* a, nint aStep, float* b, nint bStep, float* c, nint ldc,
         bool add, float* rowBias, float* colBias)
         where TOps : struct, IVectorOps<TVector> where TVector : struct
     {
@@ -69,7 +71,7 @@ internal static unsafe class MicroKernel
             s = TOps.Broadcast(b[4]); x04 = TOps.MultiplyAdd(a0, s, x04); x14 = TOps.MultiplyAdd(a1, s, x14);
             s = TOps.Broadcast(b[5]); x05 = TOps.MultiplyAdd(a0, s, x05); x15 = TOps.MultiplyAdd(a1, s, x15);
             a += aStep;
-            b += NR;
+            b += bStep;
         }
 
         TOps.Store(c0, x00); TOps.Store(c0 + v, x10); TOps.Store(c1, x01); TOps.Store(c1 + v, x11);

@@ -144,6 +144,36 @@ public class DenseProductsTests
             Forward(width).Should().Equal(scalar, $"{width} must agree with the scalar path at batch {batch}");
     }
 
+    [Theory]
+    [InlineData(64, 784, 256)]   // the first layer of the MNIST network: W read in place in whole panels of six
+    [InlineData(33, 100, 13)]    // two whole panels and a partial one, packed; a partial tile of rows
+    [InlineData(256, 300, 6)]    // exactly one panel
+    [InlineData(40, 7, 5)]       // no whole panel: all of W packed
+    [InlineData(16, 300, 100)]   // fewer rows than a tile: computed transposed, W read where it lies as A
+    public void Forward_is_the_fma_chain_of_its_definition_at_every_width(int batch, int inputs, int outputs)
+    {
+        // The definition, element by element: z[i, j] = b[j], then z[i, j] = fma(x[i, p], w[j, p], z[i, j]) for p in order.
+        // Blocking, packing or reading W in place, the transposition and the vector width may change none of it.
+        var (x, w, b) = (TestData.Uniform(batch, inputs, 40), TestData.Uniform(outputs, inputs, 41), TestData.Uniform(outputs, 1, 42));
+        var expected = new float[batch * outputs];
+        for (int i = 0; i < batch; i++)
+            for (int j = 0; j < outputs; j++)
+            {
+                float z = b[j, 0];
+                for (int p = 0; p < inputs; p++) z = MathF.FusedMultiplyAdd(x[i, p], w[j, p], z);
+                expected[j * batch + i] = z;
+            }
+        foreach (SimdWidth width in Enum.GetValues<SimdWidth>())
+            foreach (int threads in new[] { 1, 2 })
+            {
+                var z = TestData.Uniform(batch, outputs, 43);
+                using (Simd.Force(width))
+                using (KernelThreads.Force(threads))
+                    DenseProducts.Forward(x, w, b, z);
+                z.AsColumnMajorArray().Should().Equal(expected, $"{width}, {threads} thread(s)");
+            }
+    }
+
     [Fact]
     public void Every_width_gives_identical_bits()
     {

@@ -19,7 +19,9 @@ public unsafe class GemvTests
     public static TheoryData<int, int, int, bool> Cases()
     {
         var data = new TheoryData<int, int, int, bool>();
-        (int M, int K)[] shapes = [(1, 1), (7, 5), (9, 13), (127, 256), (128, 256), (257, 784)];
+        // Every row path at every width: 16-vector blocks (AVX-512 only), 8-vector blocks, and the four-column sweep for
+        // the rest (400 = 256 + 128 + 16 at 16 floats; 257 and 300 leave single rows and part-vectors to the sweep).
+        (int M, int K)[] shapes = [(1, 1), (7, 5), (9, 13), (127, 256), (128, 256), (257, 784), (300, 9), (400, 50)];
         foreach (SimdWidth width in Enum.GetValues<SimdWidth>())
             foreach (var (m, k) in shapes)
                 foreach (bool accumulate in new[] { false, true })
