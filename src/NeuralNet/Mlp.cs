@@ -29,6 +29,8 @@ public sealed partial class Mlp
     private Matrix<float>? _lossGradient;
     // Per-thread buffers of the allocation-free Predict overloads, reused while the batch size holds.
     private readonly ThreadLocal<PredictBuffers> _predictScratch;
+    // Every layer is built in (IPredictInto): in inference each computes a row from that row alone.
+    private readonly bool _rowIndependent;
 
     /// <summary>Creates a network from its layers, in order from input to output.</summary>
     /// <param name="layers">At least one layer. Each layer that fixes its input width (<see cref="ILayer.InputWidth"/>) must get it from the layers before.</param>
@@ -63,6 +65,7 @@ public sealed partial class Mlp
         }
         OutputCount = width;
         _parameters = _layers.SelectMany(layer => layer.Parameters).ToArray();
+        _rowIndependent = Array.TrueForAll(_layers, layer => layer is IPredictInto);
         int layerCount = _layers.Length;
         _predictScratch = new ThreadLocal<PredictBuffers>(() => new PredictBuffers(layerCount));
     }
@@ -173,6 +176,13 @@ public sealed partial class Mlp
     public Matrix<float> Predict(Matrix<float> input)
     {
         CheckInput(input);
+        if (_rowIndependent && OutputCount is { } outputs)
+        {
+            // The built-in layers: the same path as Predict(input, output), row blocks on several cores included.
+            var output = Matrix<float>.Build.Dense(input.RowCount, outputs);
+            PredictInto(Shapes.Dense(input), output, _predictScratch.Value!);
+            return output;
+        }
         Matrix<float> h = input;
         foreach (ILayer layer in _layers) h = layer.Predict(h);
         return h;
@@ -191,7 +201,7 @@ public sealed partial class Mlp
         ArgumentNullException.ThrowIfNull(output);
         if (output.AsColumnMajorArray() is null || ReferenceEquals(output, input))
             throw new ArgumentException("The output must be a dense matrix other than the input.", nameof(output));
-        PredictInto(input, output, _predictScratch.Value!.Layers);
+        PredictInto(Shapes.Dense(input), output, _predictScratch.Value!);
     }
 
     /// <summary>
@@ -230,7 +240,7 @@ public sealed partial class Mlp
         Matrix<float> y = buffers.Output = Shapes.Reuse(buffers.Output, rows, outputs);
         Transpose(input, x.AsColumnMajorArray(), rows, inputs);
         CheckInput(x);
-        PredictInto(x, y, buffers.Layers);
+        PredictInto(x, y, buffers);
         Transpose(y.AsColumnMajorArray(), output, outputs, rows);
     }
 
@@ -249,8 +259,17 @@ public sealed partial class Mlp
         }
     }
 
+    /// <summary>
+    /// Runs the layers from <paramref name="input"/> into <paramref name="output"/>: in row blocks, one per core, when that
+    /// applies (<see cref="RowBlocks"/>), else through this thread's per-layer scratch.
+    /// </summary>
+    private void PredictInto(Matrix<float> input, Matrix<float> output, PredictBuffers buffers)
+    {
+        if (!RowBlocks.TryRun(this, input, output, buffers)) PredictLayers(input, output, buffers.Layers);
+    }
+
     /// <summary>Runs the layers from <paramref name="input"/> into <paramref name="output"/>, through per-layer scratch.</summary>
-    private void PredictInto(Matrix<float> input, Matrix<float> output, Matrix<float>?[] scratch)
+    private void PredictLayers(Matrix<float> input, Matrix<float> output, Matrix<float>?[] scratch)
     {
         Matrix<float> h = input;
         for (int k = 0; k < _layers.Length; k++)
@@ -284,6 +303,8 @@ public sealed partial class Mlp
         public readonly Matrix<float>?[] Layers = new Matrix<float>?[layerCount];
         /// <summary>The span overload's input and output as column-major matrices.</summary>
         public Matrix<float>? Input, Output;
+        /// <summary>The row blocks' own buffers, made on the first Predict that splits.</summary>
+        public RowBlocks? Blocks;
     }
 
     /// <inheritdoc/>
