@@ -26,6 +26,11 @@ public sealed class TrainingOptions
     public int BatchSize { get; init; } = 32;
 
     /// <summary>Whether to visit the samples in a new random order every epoch.</summary>
+    /// <remarks>
+    /// Shuffled, <see cref="Mlp.Fit"/> keeps a row-major copy of the inputs and targets for the length of the call (as much
+    /// memory again as they take), so that a shuffled batch is gathered from contiguous rows rather than from values a
+    /// column apart.
+    /// </remarks>
     public bool Shuffle { get; init; } = true;
 
     /// <summary>Seed of the shuffling; the same seed, data and model give bit-identical weights. Random when null.</summary>
