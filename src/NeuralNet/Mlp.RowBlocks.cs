@@ -17,7 +17,7 @@ public sealed partial class Mlp
     /// product element is the same FMA chain over k whatever the rows around it (<see cref="Kernels.MicroKernel"/>), and the
     /// element-wise operators give the same bits at every vector width, so a row's position in its block does not matter.
     /// Blocks are whole multiples of <see cref="Unit"/> rows except the last, which is no smaller, so no block takes the
-    /// one-sample path (whose k is summed in two halves) that the whole batch would not.
+    /// path of one to three samples (each a GEMV whose k is summed in two halves) that the whole batch would not.
     /// </remarks>
     private sealed class RowBlocks
     {

@@ -28,11 +28,18 @@ internal static unsafe class Gemm
     internal static void Multiply(GemmProblem problem, int threads)
     {
         if (problem.M <= 0 || problem.N <= 0) return;
-        // A thin C (fewer rows than a tile) wastes most of every tile: compute Cᵀ = Bᵀ Aᵀ instead.
-        if (problem.M < RowsPerTile(problem.Width) && problem.N > problem.M) problem = problem.Transpose();
+        // A thin C (fewer rows than a tile) wastes most of every tile: compute Cᵀ = Bᵀ Aᵀ instead. Up to
+        // Gemv.ColumnByColumn rows at every width, so that those columns are GEMVs on every path, with the same bits.
+        if ((problem.M < RowsPerTile(problem.Width) || problem.M <= Gemv.ColumnByColumn) && problem.N > problem.M)
+            problem = problem.Transpose();
         if (Gemv.Applies(problem))
         {
             Gemv.Multiply(problem, threads);
+            return;
+        }
+        if (Gemv.AppliesByColumns(problem))
+        {
+            Gemv.MultiplyByColumns(problem, threads);
             return;
         }
 
@@ -104,7 +111,9 @@ internal static unsafe class Gemm
         bool streamA = p.A.RowStride == 1 && p.N <= StreamedColumns;
         // B with contiguous rows (the forward product's Wᵀ: each k is a run of W) needs no packing: the kernel reads a
         // panel's six values per k where they lie. Packing W on every call cost more than half a batch-32 product's time.
-        bool readB = p.B.ColumnStride == 1;
+        // Up to one MC block of rows: with more, each block would read W's scattered runs again, where a packed copy is
+        // read contiguously (equal at 256 rows on Zen 5, slower on Zen 3).
+        bool readB = p.B.ColumnStride == 1 && p.M <= MC;
         // Equal slices rather than KC, KC, …, remainder: k = 784 as 4 × 196, not 3 × 256 + 16, whose thin last slice
         // would pay a whole pass of loading and storing C (and a pack of B) for 2 % of the arithmetic.
         int kBlocks = Math.Max(1, (p.K + KC - 1) / KC), kSlice = (p.K + kBlocks - 1) / kBlocks;

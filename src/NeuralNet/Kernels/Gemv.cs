@@ -30,6 +30,36 @@ internal static unsafe class Gemv
     /// <summary>Whether <see cref="Run"/> applies: C is one contiguous column and A's columns are contiguous.</summary>
     internal static bool Applies(in GemmProblem p) => p.N == 1 && p.A.RowStride == 1 && p.C.RowStride == 1;
 
+    /// <summary>
+    /// Up to this many columns of C (a batch of two or three, transposed) each column is its own GEMV: W read once per
+    /// sample in memory order beats a tile of six columns of which two or three are used.
+    /// </summary>
+    internal const int ColumnByColumn = 3;
+
+    /// <summary>Whether <see cref="MultiplyByColumns"/> applies: at most <see cref="ColumnByColumn"/> columns of C, A's columns contiguous.</summary>
+    internal static bool AppliesByColumns(in GemmProblem p) => p.N <= ColumnByColumn && p.A.RowStride == 1;
+
+    /// <summary>
+    /// Each column of C as a GEMV (the bits of that sample predicted alone), through a contiguous scratch column when
+    /// C's columns are strided.
+    /// </summary>
+    internal static void MultiplyByColumns(in GemmProblem p, int threads)
+    {
+        float* column = PackBuffers.ForCurrentThread().Column(p.M);
+        for (int j = 0; j < p.N; j++)
+        {
+            StridedMatrix c = p.C.At(0, j);
+            if (p.Accumulate)
+                for (int i = 0; i < p.M; i++) column[i] = c.Data[i * c.RowStride];
+            Multiply(p with
+            {
+                B = p.B.At(0, j), C = StridedMatrix.ColumnMajor(column, p.M), N = 1,
+                ColumnBias = p.ColumnBias == null ? null : p.ColumnBias + j,
+            }, threads);
+            for (int i = 0; i < p.M; i++) c.Data[i * c.RowStride] = column[i];
+        }
+    }
+
     /// <summary>The product, in two halves of k from <see cref="SplitThreshold"/> on, on up to two threads.</summary>
     internal static void Multiply(in GemmProblem p, int threads)
     {

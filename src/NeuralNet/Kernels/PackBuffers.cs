@@ -12,7 +12,7 @@ internal sealed unsafe class PackBuffers
 
     [ThreadStatic] private static PackBuffers? s_current;
 
-    private float[] _a = [], _b = [], _tile = [], _partial = [];
+    private float[] _a = [], _b = [], _tile = [], _partial = [], _column = [];
 
     internal static PackBuffers ForCurrentThread() => s_current ??= new PackBuffers();
 
@@ -20,6 +20,7 @@ internal sealed unsafe class PackBuffers
     internal float* B(int length) => Aligned(ref _b, length);
     internal float* Tile(int length) => Aligned(ref _tile, length);
     internal float* Partial(int length) => Aligned(ref _partial, length);
+    internal float* Column(int length) => Aligned(ref _column, length);
 
     private static float* Aligned(ref float[] buffer, int length)
     {

@@ -76,6 +76,8 @@ public class DenseProductsTests
     [InlineData(256, 7, 31, 127)]
     [InlineData(128, 65, 300, 2)]
     [InlineData(0, 1, 64, 31)]
+    [InlineData(512, 1, 2, 9)]   // ∇W of one sample with two inputs: C column by column, added to what is there
+    [InlineData(256, 1, 3, 300)]
     public void Accumulate_adds_the_product_to_what_is_there(int width, int batch, int inputs, int outputs)
     {
         var (g, h, w) = (TestData.Uniform(batch, outputs, 11), TestData.Uniform(batch, inputs, 12), TestData.Uniform(outputs, inputs, 13));
@@ -171,6 +173,34 @@ public class DenseProductsTests
                 using (KernelThreads.Force(threads))
                     DenseProducts.Forward(x, w, b, z);
                 z.AsColumnMajorArray().Should().Equal(expected, $"{width}, {threads} thread(s)");
+            }
+    }
+
+    [Theory]
+    [InlineData(2, 784, 256)]   // k summed in two halves, as for one sample
+    [InlineData(3, 784, 256)]
+    [InlineData(2, 20, 7)]      // one chain
+    [InlineData(3, 300, 100)]
+    public void A_batch_of_two_or_three_gives_each_samples_bits_alone(int batch, int inputs, int outputs)
+    {
+        // Two or three samples are computed one column of Zᵀ at a time, each the one-sample product (GemvTests has its
+        // definition): every row must have the bits of that row predicted alone, at every width and thread count.
+        var (x, w, b) = (TestData.Uniform(batch, inputs, 50), TestData.Uniform(outputs, inputs, 51), TestData.Uniform(outputs, 1, 52));
+        foreach (SimdWidth width in Enum.GetValues<SimdWidth>())
+            foreach (int threads in new[] { 1, 2 })
+            {
+                using var forcedWidth = Simd.Force(width);
+                using var forcedThreads = KernelThreads.Force(threads);
+                var z = TestData.Uniform(batch, outputs, 53);
+                DenseProducts.Forward(x, w, b, z);
+                for (int i = 0; i < batch; i++)
+                {
+                    var alone = Matrix<float>.Build.Dense(1, outputs);
+                    DenseProducts.Forward(x.SubMatrix(i, 1, 0, inputs), w, b, alone);
+                    z.Row(i).ToArray().Should().Equal(alone.Row(0).ToArray(), $"{width}, {threads} thread(s), row {i}");
+                }
+                var bias = Matrix<double>.Build.Dense(batch, outputs, (_, j) => b[j, 0]);
+                Accuracy.ShouldMatch(z, D(x) * D(w).Transpose() + bias, Abs(x) * Abs(w).Transpose() + bias.PointwiseAbs());
             }
     }
 
