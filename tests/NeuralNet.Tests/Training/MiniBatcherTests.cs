@@ -6,8 +6,8 @@ using NeuralNet.Training;
 namespace NeuralNet.Tests.Training;
 
 /// <summary>
-/// The batches of an epoch, shuffled or not, on every vector path (the gather of shuffled rows from the row-major copy has
-/// an AVX2 path and a scalar one): each batch row must be a whole row of the training set with its own target, every row
+/// The batches of an epoch, shuffled or not, on every vector path (shuffled rows are transposed from a row-major copy in
+/// AVX 8 × 8 blocks and a scalar remainder): each batch row must be a whole row of the training set with its own target, every row
 /// must come exactly once per epoch, and the order must be the seeded permutation whatever the path. The oracle is the
 /// data itself: row i holds 1000·i + j in column j and i in its target.
 /// </summary>
@@ -17,7 +17,7 @@ public class MiniBatcherTests
     {
         var data = new TheoryData<int, int, bool>();
         foreach (SimdWidth width in Enum.GetValues<SimdWidth>())
-            foreach (int batch in new[] { 64, 37, 5 })   // whole runs of 16 rows, runs and a tail, a tail only
+            foreach (int batch in new[] { 64, 37, 5 })   // whole 8 × 8 blocks, blocks and a tail, a tail only
                 foreach (bool shuffle in new[] { true, false })
                     data.Add((int)width, batch, shuffle);
         return data;
@@ -26,7 +26,7 @@ public class MiniBatcherTests
     [Theory, MemberData(nameof(Cases))]
     public void Every_row_comes_once_per_epoch_whole_and_with_its_target(int width, int batchSize, bool shuffle)
     {
-        const int Rows = 203, Columns = 13;
+        const int Rows = 203, Columns = 21;   // two whole blocks of eight columns and five more
         var x = Matrix<float>.Build.Dense(Rows, Columns, (i, j) => 1000f * i + j);
         var y = Matrix<float>.Build.Dense(Rows, 2, (i, j) => j == 0 ? i : -i);
         int[] Epoch(SimdWidth w, int seed)
