@@ -3,14 +3,15 @@
 #
 #   bash build/consumer-test.sh        (KEEP=1 keeps the temporary folder and prints where it is)
 #
-# 1. packs every library under src/ (NeuralNet, NeuralNet.Onnx) into a temporary folder;
+# 1. packs every library under src/ (NeuralNet, NeuralNet.Onnx, NeuralNet.MLNet) into a temporary folder;
 # 2. creates a fresh console app in another temporary folder, outside the repository, so that none of the
 #    repository's Directory.Build.props, Directory.Packages.props or settings apply to it;
 # 3. adds that folder as a package source beside the machine's own sources (nothing replaced, no host named here),
 #    and restores into a package cache of its own, so that a stale NeuralNet of the same version in the global
 #    packages folder can never stand in for the package just built;
-# 4. `dotnet add package NeuralNet` (and NeuralNet.Onnx), builds with warnings as errors, runs the app, which
-#    trains XOR and exports it to ONNX, and fails unless it prints "accuracy: 100%".
+# 4. `dotnet add package NeuralNet` (and NeuralNet.Onnx, NeuralNet.MLNet), builds with warnings as errors, runs the app,
+#    which trains XOR and exports it to ONNX, then trains XOR again as an ML.NET pipeline with the MLP trainer and
+#    evaluates it, and fails unless it prints "accuracy: 100%" and "ML.NET pipeline accuracy: 100%".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -27,7 +28,7 @@ for project in src/*/*.csproj; do
   dotnet pack "$project" -c Release -o "$feed" -nologo -clp:NoSummary -v q
 done
 ls "$feed"
-for id in NeuralNet NeuralNet.Onnx; do
+for id in NeuralNet NeuralNet.Onnx NeuralNet.MLNet; do
   [[ -f $feed/$id.$version.nupkg && -f $feed/$id.$version.snupkg ]] || { echo "consumer-test: $id.$version.(s)nupkg missing" >&2; exit 1; }
 done
 
@@ -54,9 +55,10 @@ dotnet nuget list source   # the machine's own sources and the feed
 dotnet new console -n Consumer -o . --framework net10.0 --no-restore >/dev/null
 dotnet add package NeuralNet --version "$version" >/dev/null
 dotnet add package NeuralNet.Onnx --version "$version" >/dev/null
+dotnet add package NeuralNet.MLNet --version "$version" >/dev/null
 
 # Both packages must have come from the feed just packed, byte for byte, not from any other source.
-for id in NeuralNet NeuralNet.Onnx; do
+for id in NeuralNet NeuralNet.Onnx NeuralNet.MLNet; do
   lower=${id,,}
   restored=$NUGET_PACKAGES/$lower/$version
   source=$(grep -oP '"source":\s*"\K[^"]*' "$restored/.nupkg.metadata")
@@ -66,11 +68,15 @@ for id in NeuralNet NeuralNet.Onnx; do
 done
 
 cat > Program.cs <<'EOF'
-// A user's app: train XOR with the NeuralNet package, export it with NeuralNet.Onnx, print the accuracy.
+// A user's app: train XOR with the NeuralNet package, export it with NeuralNet.Onnx, print the accuracy; then train XOR
+// in an ML.NET pipeline with NeuralNet.MLNet's trainer and print what ML.NET's evaluator says.
 using MathNet.Numerics.LinearAlgebra;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using NeuralNet;
 using NeuralNet.Layers;
 using NeuralNet.Losses;
+using NeuralNet.MLNet;
 using NeuralNet.Onnx;
 using NeuralNet.Optimizers;
 
@@ -96,14 +102,29 @@ using var onnx = new MemoryStream();
 OnnxExporter.Export(model, onnx);
 Console.WriteLine($"ONNX model: {onnx.Length} bytes");
 Console.WriteLine($"accuracy: {100 * correct / x.RowCount}%");
+
+var ml = new MLContext(seed: 1);
+var rows = Enumerable.Range(0, 64).Select(i => new XorRow { Features = [i & 1, (i >> 1) & 1], Label = ((i & 1) ^ ((i >> 1) & 1)) == 1 }).ToArray();
+var pipeline = ml.Transforms.CopyColumns("Features", "Features")
+    .Append(ml.BinaryClassification.Trainers.Mlp(new MlpTrainerOptions { HiddenLayers = [8], Activation = MlpActivation.Tanh, Epochs = 200, LearningRate = 0.05f, BatchSize = 4, Seed = 1 }));
+ITransformer pipelineModel = pipeline.Fit(ml.Data.LoadFromEnumerable(rows));
+var metrics = ml.BinaryClassification.Evaluate(pipelineModel.Transform(ml.Data.LoadFromEnumerable(rows)));
+Console.WriteLine($"ML.NET pipeline AUC: {metrics.AreaUnderRocCurve:F3}");
+Console.WriteLine($"ML.NET pipeline accuracy: {Math.Round(100 * metrics.Accuracy)}%");
+
+public sealed class XorRow
+{
+    [VectorType(2)] public float[] Features { get; set; } = [];
+    public bool Label { get; set; }
+}
 EOF
 
 dotnet build -c Release -nologo -clp:NoSummary -v q -warnaserror
 output=$(dotnet run -c Release --no-build)
 echo "$output"
-if grep -qx 'accuracy: 100%' <<< "$output"; then
-  echo "consumer-test: passed (NeuralNet $version from its package trains XOR to 100%)"
+if grep -qx 'accuracy: 100%' <<< "$output" && grep -qx 'ML.NET pipeline accuracy: 100%' <<< "$output"; then
+  echo "consumer-test: passed (NeuralNet $version from its packages trains XOR to 100%, alone and in an ML.NET pipeline)"
 else
-  echo "consumer-test: FAILED: the app did not print 'accuracy: 100%'" >&2
+  echo "consumer-test: FAILED: the app did not print 'accuracy: 100%' and 'ML.NET pipeline accuracy: 100%'" >&2
   exit 1
 fi
