@@ -90,6 +90,20 @@ internal static unsafe class Gemm
             Gemv.Run(problem);
             return;
         }
+        if (ThinProduct.Applies(problem))
+        {
+            // Whole blocks there; the rows below them (all columns), then the columns right of them (those rows), here.
+            var (rows, columns) = ThinProduct.Run(problem);
+            if (rows < problem.M) RunGeneral(problem.Rows(rows, problem.M - rows));
+            if (columns < problem.N) RunGeneral(problem.Rows(0, rows).Columns(columns, problem.N - columns));
+            return;
+        }
+        RunGeneral(problem);
+    }
+
+    /// <summary>The blocked GEMM at the problem's width.</summary>
+    private static void RunGeneral(in GemmProblem problem)
+    {
         switch (problem.Width)
         {
             case SimdWidth.Vector512: Blocked<Vector512Ops, Vector512<float>>(problem); break;
