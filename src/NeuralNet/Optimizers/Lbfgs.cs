@@ -33,8 +33,9 @@ namespace NeuralNet.Optimizers;
 /// </remarks>
 public sealed class Lbfgs : ILearningRateOptimizer, IStatefulOptimizer
 {
-    // PyTorch's _strong_wolfe constants.
-    private const double C1 = 1e-4, C2 = 0.9;
+    // PyTorch's _strong_wolfe constants. LBFGS.step does not pass its tolerance_change on, so the zoom stops on a bracket
+    // narrower than _strong_wolfe's own default, whatever ToleranceChange is.
+    private const double C1 = 1e-4, C2 = 0.9, BracketTolerance = 1e-9;
     private const int MaxLineSearch = 25;
 
     private IReadOnlyList<Parameter> _parameters = [];
@@ -261,9 +262,8 @@ public sealed class Lbfgs : ILearningRateOptimizer, IStatefulOptimizer
         double dNorm = MaxAbs(_d);
         double t = _t;
         _flatGrad.CopyTo(_gPrev, 0);
-        double fNew = EvaluateAt(t, _gNew);
+        double fNew = Trial(t, out double gtdNew);
         int evaluations = 1;
-        double gtdNew = Dot(_gNew, _d);
 
         // The bracket: one point when the first phase already satisfies the conditions, else two.
         Span<double> bracket = stackalloc double[2], bracketF = stackalloc double[2], bracketGtd = stackalloc double[2];
@@ -295,9 +295,8 @@ public sealed class Lbfgs : ILearningRateOptimizer, IStatefulOptimizer
             (tPrev, fPrev, gtdPrev) = (t, fNew, gtdNew);
             _gNew.CopyTo(_gPrev, 0);
             t = next;
-            fNew = EvaluateAt(t, _gNew);
+            fNew = Trial(t, out gtdNew);
             evaluations++;
-            gtdNew = Dot(_gNew, _d);
             iteration++;
         }
         if (iteration == MaxLineSearch)
@@ -312,7 +311,7 @@ public sealed class Lbfgs : ILearningRateOptimizer, IStatefulOptimizer
         int low = bracketF[0] <= bracketF[1] ? 0 : 1, high = 1 - low;
         while (!done && iteration < MaxLineSearch)
         {
-            if (Math.Abs(bracket[1] - bracket[0]) * dNorm < ToleranceChange) break;
+            if (Math.Abs(bracket[1] - bracket[0]) * dNorm < BracketTolerance) break;
             double max = Math.Max(bracket[0], bracket[1]), min = Math.Min(bracket[0], bracket[1]);
             t = CubicInterpolate(bracket[0], bracketF[0], bracketGtd[0], bracket[1], bracketF[1], bracketGtd[1], min, max);
 
@@ -335,9 +334,8 @@ public sealed class Lbfgs : ILearningRateOptimizer, IStatefulOptimizer
                 insufficientProgress = false;
             }
 
-            fNew = EvaluateAt(t, _gNew);
+            fNew = Trial(t, out gtdNew);
             evaluations++;
-            gtdNew = Dot(_gNew, _d);
             iteration++;
 
             if (fNew > f + C1 * t * gtd || fNew >= bracketF[low])
@@ -382,6 +380,24 @@ public sealed class Lbfgs : ILearningRateOptimizer, IStatefulOptimizer
             : x1 - (x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + 2 * d2));
         return Math.Min(Math.Max(minimum, lower), upper);
     }
+
+    /// <summary>A line-search trial: the objective at x + t d, its gradient in <see cref="_gNew"/> and its slope gᵀd.</summary>
+    private double Trial(double t, out double gtdNew)
+    {
+        double fNew = EvaluateAt(t, _gNew);
+        gtdNew = Dot(_gNew, _d);
+        LineSearchTrace?.Invoke(t, fNew, gtdNew);
+        return fNew;
+    }
+
+    /// <summary>
+    /// Called with (t, f, gᵀd) at every strong-Wolfe trial, as PyTorch's <c>_strong_wolfe</c> sees them: the tests compare
+    /// the sequence with torch's.
+    /// </summary>
+    internal Action<double, double, double>? LineSearchTrace { get; set; }
+
+    /// <summary>The pairs (s, y) held now (PyTorch's <c>len(old_dirs)</c>).</summary>
+    internal int HistoryCount => _count;
 
     /// <summary>The objective and its gradient at x + t d (parameters left there).</summary>
     private double EvaluateAt(double t, float[] gradient)
