@@ -130,6 +130,37 @@ public class LbfgsTests
     }
 
     [Fact]
+    public void A_warm_step_that_brackets_and_zooms_allocates_nothing()
+    {
+        // f = 2.99 (1 − cos(θ − 1.66)) from θ = −1.51 with η = 50: the first trial overshoots, the zoom moves a trial
+        // off the bracket's end (rules.json's strong_wolfe_insufficient_progress_upper). Each step starts there again.
+        var p = new Parameter("theta", Matrix<float>.Build.Dense(1, 1), isWeight: false);
+        Func<float> closure = () =>
+        {
+            double r = p.Value[0, 0] - 1.66;
+            p.Gradient[0, 0] = (float)(2.99 * Math.Sin(r));
+            return (float)(2.99 * (1 - Math.Cos(r)));
+        };
+        var lbfgs = new Lbfgs(learningRate: 50f, maxIterations: 5, historySize: 3, lineSearch: LbfgsLineSearch.StrongWolfe);
+        int trials = 0;
+        lbfgs.LineSearchTrace = (_, _, _) => trials++;
+        Parameter[] parameters = [p];
+        long Step()
+        {
+            p.Value[0, 0] = -1.51f;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            lbfgs.Step(parameters, closure);
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        Step();
+        Step();
+        trials = 0;
+        long[] bytes = [Step(), Step(), Step()];
+        trials.Should().BeGreaterThan(3 * 3, "each step brackets and zooms");
+        bytes.Should().AllSatisfy(b => b.Should().Be(0));
+    }
+
+    [Fact]
     public void The_parameters_must_keep_their_size()
     {
         var lbfgs = new Lbfgs(maxIterations: 2);
@@ -187,14 +218,17 @@ public class LbfgsTests
         a.Should().NotEqual(Regressor().Parameters.SelectMany(p => p.Value.AsColumnMajorArray()), "it trained");
     }
 
-    [Fact]
-    public void A_loss_that_overflows_in_the_step_stops_Fit_with_the_weights_from_before_it()
+    [Theory]
+    [InlineData(LbfgsLineSearch.None)]
+    [InlineData(LbfgsLineSearch.StrongWolfe)]
+    public void A_loss_that_overflows_in_the_step_stops_Fit_with_the_weights_from_before_it(LbfgsLineSearch lineSearch)
     {
         var (x, y) = Data(16, 4);
         var model = Regressor();
         float[] before = model.Parameters.SelectMany(p => p.Value.AsColumnMajorArray()).ToArray();
-        // η = 10³⁰: the first move overflows the weights, and the next evaluation's loss is not finite.
-        var act = () => model.Fit(x, y, new MeanSquaredErrorLoss(), new Lbfgs(learningRate: 1e30f), new TrainingOptions { Epochs = 2, BatchSize = 16 });
+        // η = 10³⁰: the first move (or the line search's first trial) overflows the weights, and the loss there is not finite.
+        var act = () => model.Fit(x, y, new MeanSquaredErrorLoss(), new Lbfgs(learningRate: 1e30f, lineSearch: lineSearch),
+            new TrainingOptions { Epochs = 2, BatchSize = 16 });
         var error = act.Should().Throw<TrainingDivergedException>().Which;
         (error.Epoch, error.Batch).Should().Be((1, 1));
         float.IsFinite(error.Loss).Should().BeFalse();
