@@ -55,7 +55,10 @@ public sealed class Lbfgs : ILearningRateOptimizer, IStatefulOptimizer
     /// <param name="maxIterations">Iterations per step (PyTorch's <c>max_iter</c>), at least 1.</param>
     /// <param name="maxEvaluations">Loss evaluations per step (<c>max_eval</c>), at least 1; null for ⌊5·<paramref name="maxIterations"/>/4⌋.</param>
     /// <param name="toleranceGrad">Stop when max |g| ≤ this (<c>tolerance_grad</c>), at least 0.</param>
-    /// <param name="toleranceChange">Stop when the loss, gᵀd or the step changes less (<c>tolerance_change</c>), at least 0.</param>
+    /// <param name="toleranceChange">
+    /// Stop when the loss, gᵀd or the step changes less (<c>tolerance_change</c>), at least 0. The strong-Wolfe zoom's own
+    /// bracket tolerance stays 10⁻⁹, as in PyTorch.
+    /// </param>
     /// <param name="historySize">Pairs (s, y) kept (<c>history_size</c>), at least 1.</param>
     /// <param name="lineSearch">None (a fixed step) or strong Wolfe.</param>
     /// <param name="weightDecay">λ, at least 0 and finite; applies to weights only (not in PyTorch's LBFGS).</param>
