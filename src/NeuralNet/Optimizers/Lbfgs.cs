@@ -583,8 +583,8 @@ public sealed class Lbfgs : ILearningRateOptimizer, IStatefulOptimizer
         _count = state.GetInt32("history", 0, HistorySize);
         for (int i = 0; i < _count; i++)
         {
-            _oldDirs[i] = state.GetBuffer(OldDirs, i, _length) ?? FlatVector(state, StateDict.BufferKey(OldDirs, i));
-            _oldStps[i] = state.GetBuffer(OldStps, i, _length) ?? FlatVector(state, StateDict.BufferKey(OldStps, i));
+            _oldDirs[i] = FlatVector(state, StateDict.BufferKey(OldDirs, i));
+            _oldStps[i] = FlatVector(state, StateDict.BufferKey(OldStps, i));
             _ro[i] = state.GetDouble(StateDict.BufferKey(Ro, i));
         }
     }

@@ -88,7 +88,38 @@ public class LbfgsStateTests
         lbfgs.Step(model.Parameters, () => model.ComputeGradients(X, Y, new MeanSquaredErrorLoss()));
         StateDict state = RoundTrip(lbfgs, model);
         FluentActions.Invoking(() => ((IStatefulOptimizer)other()).LoadState(model.Parameters, state))
-            .Should().Throw<ArgumentException>().WithMessage($"*{key} = *{key} = *");
+            .Should().Throw<ArgumentException>().WithParameterName("optimizer").WithMessage($"The checkpoint's Lbfgs has {key} = * but this one has {key} = *");
+    }
+
+    [Fact]
+    public void A_checkpoint_with_a_learning_rate_of_0_is_refused()
+    {
+        Mlp model = Model();
+        var lbfgs = new Lbfgs(maxIterations: 4, historySize: 3);
+        lbfgs.Step(model.Parameters, () => model.ComputeGradients(X, Y, new MeanSquaredErrorLoss()));
+        StateDict saved = RoundTrip(lbfgs, model), state = new(saved.Path);
+        foreach (var (key, value) in saved.Entries) state.AddRead(key, key == "lr" ? 0.0 : value);
+        FluentActions.Invoking(() => ((IStatefulOptimizer)new Lbfgs(maxIterations: 4, historySize: 3)).LoadState(model.Parameters, state))
+            .Should().Throw<InvalidDataException>().WithMessage("*lr*");
+    }
+
+    [Fact]
+    public void The_state_holds_what_torchs_does_the_history_as_many_pairs_as_are_kept()
+    {
+        Mlp model = Model();
+        var lbfgs = new Lbfgs(maxIterations: 4, historySize: 5);
+        var root = new StateDict("checkpoint");
+        ((IStatefulOptimizer)lbfgs).SaveState(model.Parameters, root);
+        // Before any step torch's state has only its counts (and here the settings).
+        root.Entries.Select(e => e.Key).Should().BeEquivalentTo(
+            ["lr", "max_iter", "max_eval", "tolerance_grad", "tolerance_change", "history_size", "line_search_fn", "weight_decay", "func_evals", "n_iter"]);
+
+        lbfgs.Step(model.Parameters, () => model.ComputeGradients(X, Y, new MeanSquaredErrorLoss()));
+        lbfgs.HistoryCount.Should().Be(3, "4 iterations give 3 pairs, fewer than the history holds");
+        StateDict state = RoundTrip(lbfgs, model);
+        state.Entries.Select(e => e.Key).Where(k => k.StartsWith("old_dirs", StringComparison.Ordinal) || k.StartsWith("old_stps", StringComparison.Ordinal) || k.StartsWith("ro", StringComparison.Ordinal))
+            .Should().BeEquivalentTo(["old_dirs.0", "old_dirs.1", "old_dirs.2", "old_stps.0", "old_stps.1", "old_stps.2", "ro.0", "ro.1", "ro.2"]);
+        state.GetInt64("history").Should().Be(3);
     }
 
     [Fact]
