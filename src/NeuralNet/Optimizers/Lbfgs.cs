@@ -125,8 +125,9 @@ public sealed class Lbfgs : ILearningRateOptimizer, IStatefulOptimizer
     /// such as <c>() =&gt; model.ComputeGradients(x, y, loss)</c>.
     /// </param>
     /// <returns>
-    /// The closure's loss at the parameters the step started from (as PyTorch returns it); or the first non-finite loss
-    /// the closure returned, in which case the step stopped there and the parameters are those it started from.
+    /// The closure's loss at the parameters the step started from (as PyTorch returns it); or, when an objective (the
+    /// closure's loss plus the decay term) was not finite, that objective, the step having stopped there with the
+    /// parameters it started from.
     /// </returns>
     /// <exception cref="ArgumentException">The parameters hold another number of values than at the first step.</exception>
     public float Step(IReadOnlyList<Parameter> parameters, Func<float> closure)
@@ -429,7 +430,7 @@ public sealed class Lbfgs : ILearningRateOptimizer, IStatefulOptimizer
             }
             offset += parameter.Count;
         }
-        return double.IsFinite(objective) ? objective : throw new NonFiniteLossException(double.IsFinite(loss) ? (float)objective : loss);
+        return double.IsFinite(objective) ? objective : throw new NonFiniteLossException((float)objective);
     }
 
     /// <summary>Copies the parameters into one flat vector.</summary>

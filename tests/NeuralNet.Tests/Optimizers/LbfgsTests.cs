@@ -171,6 +171,46 @@ public class LbfgsTests
     }
 
     [Fact]
+    public void A_decay_term_that_is_not_finite_ends_the_step_reporting_it()
+    {
+        // The closure's loss is finite, ½λθ² is not: the objective L-BFGS minimises is +∞.
+        var p = new Parameter("w", Matrix<float>.Build.Dense(1, 1, float.PositiveInfinity), isWeight: true);
+        float loss = new Lbfgs(weightDecay: 0.5f).Step([p], () => 1f);
+        loss.Should().Be(float.PositiveInfinity);
+        p.Value[0, 0].Should().Be(float.PositiveInfinity, "the parameters are those the step started from");
+    }
+
+    [Fact]
+    public void Without_parameters_a_step_evaluates_once_and_binds_to_no_values()
+    {
+        var lbfgs = new Lbfgs();
+        int calls = 0;
+        lbfgs.Step([], () => ++calls).Should().Be(1f);
+        (calls, lbfgs.FunctionEvaluations, lbfgs.Iterations).Should().Be((1, 1L, 0L), "max |g| over no values is 0, optimal");
+        var p = new Parameter("theta", Matrix<float>.Build.Dense(1, 1, 1f), isWeight: true);
+        FluentActions.Invoking(() => lbfgs.Step([p], () => 0f)).Should().Throw<ArgumentException>().WithParameterName("parameters");
+    }
+
+    [Fact]
+    public void The_closure_is_not_kept_after_the_step()
+    {
+        var lbfgs = new Lbfgs(maxIterations: 2);
+        var p = new Parameter("theta", Matrix<float>.Build.Dense(2, 1, 1f), isWeight: false);
+        WeakReference closure = StepWithAClosure(lbfgs, p);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        closure.IsAlive.Should().BeFalse("the optimizer holds the batch's closure only within a step");
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference StepWithAClosure(Lbfgs lbfgs, Parameter p)
+    {
+        Func<float> closure = Quadratic(p, [1, 2], [0, 0]);
+        lbfgs.Step([p], closure);
+        return new WeakReference(closure);
+    }
+
+    [Fact]
     public void The_parameters_must_keep_their_size()
     {
         var lbfgs = new Lbfgs(maxIterations: 2);
