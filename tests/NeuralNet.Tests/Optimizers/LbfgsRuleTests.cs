@@ -153,6 +153,10 @@ public class LbfgsRuleTests
                     f += a[i] * Math.Log(Math.Cosh(r));
                     g[i] = a[i] * Math.Tanh(r);
                     break;
+                case "abs":
+                    f += a[i] * Math.Abs(r);
+                    g[i] = a[i] * Math.Sign(r);
+                    break;
                 case "quartic":
                     f += a[i] * r * r * r * r;
                     g[i] = 4 * a[i] * r * r * r;
