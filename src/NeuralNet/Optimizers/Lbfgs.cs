@@ -33,8 +33,9 @@ namespace NeuralNet.Optimizers;
 /// </remarks>
 public sealed class Lbfgs : ILearningRateOptimizer, IStatefulOptimizer
 {
-    // PyTorch's _strong_wolfe constants.
-    private const double C1 = 1e-4, C2 = 0.9;
+    // PyTorch's _strong_wolfe constants. LBFGS.step does not pass its tolerance_change on, so the zoom stops on a bracket
+    // narrower than _strong_wolfe's own default, whatever ToleranceChange is.
+    private const double C1 = 1e-4, C2 = 0.9, BracketTolerance = 1e-9;
     private const int MaxLineSearch = 25;
 
     private IReadOnlyList<Parameter> _parameters = [];
@@ -54,7 +55,10 @@ public sealed class Lbfgs : ILearningRateOptimizer, IStatefulOptimizer
     /// <param name="maxIterations">Iterations per step (PyTorch's <c>max_iter</c>), at least 1.</param>
     /// <param name="maxEvaluations">Loss evaluations per step (<c>max_eval</c>), at least 1; null for ⌊5·<paramref name="maxIterations"/>/4⌋.</param>
     /// <param name="toleranceGrad">Stop when max |g| ≤ this (<c>tolerance_grad</c>), at least 0.</param>
-    /// <param name="toleranceChange">Stop when the loss, gᵀd or the step changes less (<c>tolerance_change</c>), at least 0.</param>
+    /// <param name="toleranceChange">
+    /// Stop when the loss, gᵀd or the step changes less (<c>tolerance_change</c>), at least 0. The strong-Wolfe zoom's own
+    /// bracket tolerance stays 10⁻⁹, as in PyTorch.
+    /// </param>
     /// <param name="historySize">Pairs (s, y) kept (<c>history_size</c>), at least 1.</param>
     /// <param name="lineSearch">None (a fixed step) or strong Wolfe.</param>
     /// <param name="weightDecay">λ, at least 0 and finite; applies to weights only (not in PyTorch's LBFGS).</param>
@@ -121,8 +125,9 @@ public sealed class Lbfgs : ILearningRateOptimizer, IStatefulOptimizer
     /// such as <c>() =&gt; model.ComputeGradients(x, y, loss)</c>.
     /// </param>
     /// <returns>
-    /// The closure's loss at the parameters the step started from (as PyTorch returns it); or the first non-finite loss
-    /// the closure returned, in which case the step stopped there and the parameters are those it started from.
+    /// The closure's loss at the parameters the step started from (as PyTorch returns it); or, when an objective (the
+    /// closure's loss plus the decay term) was not finite, that objective, the step having stopped there with the
+    /// parameters it started from.
     /// </returns>
     /// <exception cref="ArgumentException">The parameters hold another number of values than at the first step.</exception>
     public float Step(IReadOnlyList<Parameter> parameters, Func<float> closure)
@@ -261,9 +266,8 @@ public sealed class Lbfgs : ILearningRateOptimizer, IStatefulOptimizer
         double dNorm = MaxAbs(_d);
         double t = _t;
         _flatGrad.CopyTo(_gPrev, 0);
-        double fNew = EvaluateAt(t, _gNew);
+        double fNew = Trial(t, out double gtdNew);
         int evaluations = 1;
-        double gtdNew = Dot(_gNew, _d);
 
         // The bracket: one point when the first phase already satisfies the conditions, else two.
         Span<double> bracket = stackalloc double[2], bracketF = stackalloc double[2], bracketGtd = stackalloc double[2];
@@ -295,9 +299,8 @@ public sealed class Lbfgs : ILearningRateOptimizer, IStatefulOptimizer
             (tPrev, fPrev, gtdPrev) = (t, fNew, gtdNew);
             _gNew.CopyTo(_gPrev, 0);
             t = next;
-            fNew = EvaluateAt(t, _gNew);
+            fNew = Trial(t, out gtdNew);
             evaluations++;
-            gtdNew = Dot(_gNew, _d);
             iteration++;
         }
         if (iteration == MaxLineSearch)
@@ -312,7 +315,7 @@ public sealed class Lbfgs : ILearningRateOptimizer, IStatefulOptimizer
         int low = bracketF[0] <= bracketF[1] ? 0 : 1, high = 1 - low;
         while (!done && iteration < MaxLineSearch)
         {
-            if (Math.Abs(bracket[1] - bracket[0]) * dNorm < ToleranceChange) break;
+            if (Math.Abs(bracket[1] - bracket[0]) * dNorm < BracketTolerance) break;
             double max = Math.Max(bracket[0], bracket[1]), min = Math.Min(bracket[0], bracket[1]);
             t = CubicInterpolate(bracket[0], bracketF[0], bracketGtd[0], bracket[1], bracketF[1], bracketGtd[1], min, max);
 
@@ -335,9 +338,8 @@ public sealed class Lbfgs : ILearningRateOptimizer, IStatefulOptimizer
                 insufficientProgress = false;
             }
 
-            fNew = EvaluateAt(t, _gNew);
+            fNew = Trial(t, out gtdNew);
             evaluations++;
-            gtdNew = Dot(_gNew, _d);
             iteration++;
 
             if (fNew > f + C1 * t * gtd || fNew >= bracketF[low])
@@ -383,6 +385,24 @@ public sealed class Lbfgs : ILearningRateOptimizer, IStatefulOptimizer
         return Math.Min(Math.Max(minimum, lower), upper);
     }
 
+    /// <summary>A line-search trial: the objective at x + t d, its gradient in <see cref="_gNew"/> and its slope gᵀd.</summary>
+    private double Trial(double t, out double gtdNew)
+    {
+        double fNew = EvaluateAt(t, _gNew);
+        gtdNew = Dot(_gNew, _d);
+        LineSearchTrace?.Invoke(t, fNew, gtdNew);
+        return fNew;
+    }
+
+    /// <summary>
+    /// Called with (t, f, gᵀd) at every strong-Wolfe trial, as PyTorch's <c>_strong_wolfe</c> sees them: the tests compare
+    /// the sequence with torch's.
+    /// </summary>
+    internal Action<double, double, double>? LineSearchTrace { get; set; }
+
+    /// <summary>The pairs (s, y) held now (PyTorch's <c>len(old_dirs)</c>).</summary>
+    internal int HistoryCount => _count;
+
     /// <summary>The objective and its gradient at x + t d (parameters left there).</summary>
     private double EvaluateAt(double t, float[] gradient)
     {
@@ -410,7 +430,7 @@ public sealed class Lbfgs : ILearningRateOptimizer, IStatefulOptimizer
             }
             offset += parameter.Count;
         }
-        return double.IsFinite(objective) ? objective : throw new NonFiniteLossException(double.IsFinite(loss) ? (float)objective : loss);
+        return double.IsFinite(objective) ? objective : throw new NonFiniteLossException((float)objective);
     }
 
     /// <summary>Copies the parameters into one flat vector.</summary>
@@ -564,8 +584,8 @@ public sealed class Lbfgs : ILearningRateOptimizer, IStatefulOptimizer
         _count = state.GetInt32("history", 0, HistorySize);
         for (int i = 0; i < _count; i++)
         {
-            _oldDirs[i] = state.GetBuffer(OldDirs, i, _length) ?? FlatVector(state, StateDict.BufferKey(OldDirs, i));
-            _oldStps[i] = state.GetBuffer(OldStps, i, _length) ?? FlatVector(state, StateDict.BufferKey(OldStps, i));
+            _oldDirs[i] = FlatVector(state, StateDict.BufferKey(OldDirs, i));
+            _oldStps[i] = FlatVector(state, StateDict.BufferKey(OldStps, i));
             _ro[i] = state.GetDouble(StateDict.BufferKey(Ro, i));
         }
     }

@@ -24,21 +24,31 @@ public class LbfgsTests
 
     public static TheoryData<Func<Lbfgs>, string, string> BadArguments => new()
     {
-        { () => new Lbfgs(learningRate: 0f), "learningRate", "0" },
-        { () => new Lbfgs(learningRate: float.NaN), "learningRate", "NaN" },
-        { () => new Lbfgs(maxIterations: 0), "maxIterations", "0" },
-        { () => new Lbfgs(maxEvaluations: -3), "maxEvaluations", "-3" },
-        { () => new Lbfgs(toleranceGrad: -1e-3), "toleranceGrad", "-0.001" },
-        { () => new Lbfgs(toleranceChange: double.PositiveInfinity), "toleranceChange", "Infinity" },
-        { () => new Lbfgs(historySize: 0), "historySize", "0" },
-        { () => new Lbfgs(lineSearch: (LbfgsLineSearch)7), "lineSearch", "7" },
-        { () => new Lbfgs(weightDecay: -0.5f), "weightDecay", "-0.5" },
+        { () => new Lbfgs(learningRate: 0f), "learningRate", "The learning rate must be greater than 0 and finite, but was 0." },
+        { () => new Lbfgs(learningRate: float.NaN), "learningRate", "The learning rate must be greater than 0 and finite, but was NaN." },
+        { () => new Lbfgs(maxIterations: 0), "maxIterations", "The iteration count must be at least 1, but was 0." },
+        { () => new Lbfgs(maxEvaluations: -3), "maxEvaluations", "The evaluation count must be at least 1, but was -3." },
+        { () => new Lbfgs(toleranceGrad: -1e-3), "toleranceGrad", "The gradient tolerance must be at least 0 and finite, but was -0.001." },
+        { () => new Lbfgs(toleranceChange: double.PositiveInfinity), "toleranceChange", "The change tolerance must be at least 0 and finite, but was Infinity." },
+        { () => new Lbfgs(historySize: 0), "historySize", "The history size must be at least 1, but was 0." },
+        { () => new Lbfgs(lineSearch: (LbfgsLineSearch)7), "lineSearch", "The line search must be None or StrongWolfe, but was 7." },
+        { () => new Lbfgs(weightDecay: -0.5f), "weightDecay", "Weight decay must be at least 0 and finite, but was -0.5." },
     };
 
     [Theory]
     [MemberData(nameof(BadArguments))]
-    public void A_bad_hyper_parameter_is_named_with_its_value(Func<Lbfgs> create, string name, string value) =>
-        create.Should().Throw<ArgumentOutOfRangeException>().WithParameterName(name).Which.Message.Should().Contain(value);
+    public void A_bad_hyper_parameter_is_named_with_its_value(Func<Lbfgs> create, string name, string message) =>
+        create.Should().Throw<ArgumentOutOfRangeException>().WithParameterName(name).Which.Message.Should().StartWith(message);
+
+    [Fact]
+    public void A_null_closure_or_parameter_list_is_refused_by_name()
+    {
+        var lbfgs = new Lbfgs();
+        var p = new Parameter("theta", Matrix<float>.Build.Dense(1, 1, 1f), isWeight: true);
+        FluentActions.Invoking(() => lbfgs.Step([p], null!)).Should().Throw<ArgumentNullException>().WithParameterName("closure");
+        FluentActions.Invoking(() => lbfgs.Step(null!, () => 0f)).Should().Throw<ArgumentNullException>().WithParameterName("parameters");
+        FluentActions.Invoking(() => lbfgs.Step([p, null!], () => 0f)).Should().Throw<ArgumentNullException>().WithParameterName("parameters");
+    }
 
     [Fact]
     public void The_plain_step_explains_that_a_closure_is_needed()
@@ -130,6 +140,77 @@ public class LbfgsTests
     }
 
     [Fact]
+    public void A_warm_step_that_brackets_and_zooms_allocates_nothing()
+    {
+        // f = 2.99 (1 − cos(θ − 1.66)) from θ = −1.51 with η = 50: the first trial overshoots, the zoom moves a trial
+        // off the bracket's end (rules.json's strong_wolfe_insufficient_progress_upper). Each step starts there again.
+        var p = new Parameter("theta", Matrix<float>.Build.Dense(1, 1), isWeight: false);
+        Func<float> closure = () =>
+        {
+            double r = p.Value[0, 0] - 1.66;
+            p.Gradient[0, 0] = (float)(2.99 * Math.Sin(r));
+            return (float)(2.99 * (1 - Math.Cos(r)));
+        };
+        var lbfgs = new Lbfgs(learningRate: 50f, maxIterations: 5, historySize: 3, lineSearch: LbfgsLineSearch.StrongWolfe);
+        int trials = 0;
+        lbfgs.LineSearchTrace = (_, _, _) => trials++;
+        Parameter[] parameters = [p];
+        long Step()
+        {
+            p.Value[0, 0] = -1.51f;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            lbfgs.Step(parameters, closure);
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        Step();
+        Step();
+        trials = 0;
+        long[] bytes = [Step(), Step(), Step()];
+        trials.Should().BeGreaterThan(3 * 3, "each step brackets and zooms");
+        bytes.Should().AllSatisfy(b => b.Should().Be(0));
+    }
+
+    [Fact]
+    public void A_decay_term_that_is_not_finite_ends_the_step_reporting_it()
+    {
+        // The closure's loss is finite, ½λθ² is not: the objective L-BFGS minimises is +∞.
+        var p = new Parameter("w", Matrix<float>.Build.Dense(1, 1, float.PositiveInfinity), isWeight: true);
+        float loss = new Lbfgs(weightDecay: 0.5f).Step([p], () => 1f);
+        loss.Should().Be(float.PositiveInfinity);
+        p.Value[0, 0].Should().Be(float.PositiveInfinity, "the parameters are those the step started from");
+    }
+
+    [Fact]
+    public void Without_parameters_a_step_evaluates_once_and_binds_to_no_values()
+    {
+        var lbfgs = new Lbfgs();
+        int calls = 0;
+        lbfgs.Step([], () => ++calls).Should().Be(1f);
+        (calls, lbfgs.FunctionEvaluations, lbfgs.Iterations).Should().Be((1, 1L, 0L), "max |g| over no values is 0, optimal");
+        var p = new Parameter("theta", Matrix<float>.Build.Dense(1, 1, 1f), isWeight: true);
+        FluentActions.Invoking(() => lbfgs.Step([p], () => 0f)).Should().Throw<ArgumentException>().WithParameterName("parameters");
+    }
+
+    [Fact]
+    public void The_closure_is_not_kept_after_the_step()
+    {
+        var lbfgs = new Lbfgs(maxIterations: 2);
+        var p = new Parameter("theta", Matrix<float>.Build.Dense(2, 1, 1f), isWeight: false);
+        WeakReference closure = StepWithAClosure(lbfgs, p);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        closure.IsAlive.Should().BeFalse("the optimizer holds the batch's closure only within a step");
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference StepWithAClosure(Lbfgs lbfgs, Parameter p)
+    {
+        Func<float> closure = Quadratic(p, [1, 2], [0, 0]);
+        lbfgs.Step([p], closure);
+        return new WeakReference(closure);
+    }
+
+    [Fact]
     public void The_parameters_must_keep_their_size()
     {
         var lbfgs = new Lbfgs(maxIterations: 2);
@@ -137,7 +218,8 @@ public class LbfgsTests
         lbfgs.Step([p], Quadratic(p, [1, 1], [0, 0]));
         var q = new Parameter("theta", Matrix<float>.Build.Dense(3, 1, 1f), isWeight: false);
         FluentActions.Invoking(() => lbfgs.Step([q], Quadratic(q, [1, 1, 1], [0, 0, 0])))
-            .Should().Throw<ArgumentException>().WithParameterName("parameters");
+            .Should().Throw<ArgumentException>().WithParameterName("parameters")
+            .WithMessage("L-BFGS holds state for 2 parameter values, but these parameters have 3.*");
     }
 
     private static (Matrix<float> X, Matrix<float> Y) Data(int rows, int seed)
@@ -187,14 +269,17 @@ public class LbfgsTests
         a.Should().NotEqual(Regressor().Parameters.SelectMany(p => p.Value.AsColumnMajorArray()), "it trained");
     }
 
-    [Fact]
-    public void A_loss_that_overflows_in_the_step_stops_Fit_with_the_weights_from_before_it()
+    [Theory]
+    [InlineData(LbfgsLineSearch.None)]
+    [InlineData(LbfgsLineSearch.StrongWolfe)]
+    public void A_loss_that_overflows_in_the_step_stops_Fit_with_the_weights_from_before_it(LbfgsLineSearch lineSearch)
     {
         var (x, y) = Data(16, 4);
         var model = Regressor();
         float[] before = model.Parameters.SelectMany(p => p.Value.AsColumnMajorArray()).ToArray();
-        // η = 10³⁰: the first move overflows the weights, and the next evaluation's loss is not finite.
-        var act = () => model.Fit(x, y, new MeanSquaredErrorLoss(), new Lbfgs(learningRate: 1e30f), new TrainingOptions { Epochs = 2, BatchSize = 16 });
+        // η = 10³⁰: the first move (or the line search's first trial) overflows the weights, and the loss there is not finite.
+        var act = () => model.Fit(x, y, new MeanSquaredErrorLoss(), new Lbfgs(learningRate: 1e30f, lineSearch: lineSearch),
+            new TrainingOptions { Epochs = 2, BatchSize = 16 });
         var error = act.Should().Throw<TrainingDivergedException>().Which;
         (error.Epoch, error.Batch).Should().Be((1, 1));
         float.IsFinite(error.Loss).Should().BeFalse();
