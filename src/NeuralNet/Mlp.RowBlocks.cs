@@ -27,6 +27,13 @@ public sealed partial class Mlp
         /// <summary>From this many rows on, a Predict with two or more threads runs in row blocks.</summary>
         internal const int MinimumRows = 2 * Unit;
 
+        /// <summary>
+        /// And from this many multiply-adds in the Dense layers: below it, handing a block to the other core and copying rows
+        /// in and out cost more than the block's arithmetic (64-32-10 at 16 rows, 38 K multiply-adds: 2.4 µs on one thread,
+        /// 4.8 µs in two blocks, Zen 5; at 64 rows, 151 K, 7.8 and 7.1 µs).
+        /// </summary>
+        internal const long MinimumWork = 1L << 17;
+
         private readonly Mlp _model;
         private readonly Matrix<float>?[] _inputs, _outputs;
         private readonly Matrix<float>?[][] _scratch;
@@ -45,7 +52,7 @@ public sealed partial class Mlp
         internal static bool TryRun(Mlp model, Matrix<float> input, Matrix<float> output, PredictBuffers buffers)
         {
             int rows = input.RowCount, threads = Math.Min(KernelThreads.Limit, KernelThreads.Count);
-            if (threads < 2 || rows < MinimumRows || !model._rowIndependent
+            if (threads < 2 || rows < MinimumRows || !model._rowIndependent || rows * model._multiplyAddsPerRow < MinimumWork
                 || output.RowCount != rows || output.ColumnCount != model.OutputCount) return false;
             int blocks = Math.Min(threads, rows / Unit);
             RowBlocks job = buffers.Blocks is { } existing && existing._starts.Length == blocks

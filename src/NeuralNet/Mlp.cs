@@ -31,6 +31,8 @@ public sealed partial class Mlp
     private readonly ThreadLocal<PredictBuffers> _predictScratch;
     // Every layer is built in (IPredictInto): in inference each computes a row from that row alone.
     private readonly bool _rowIndependent;
+    // Multiply-adds of the Dense layers' products per row: whether a batch is worth cutting into row blocks.
+    private readonly long _multiplyAddsPerRow;
 
     /// <summary>Creates a network from its layers, in order from input to output.</summary>
     /// <param name="layers">At least one layer. Each layer that fixes its input width (<see cref="ILayer.InputWidth"/>) must get it from the layers before.</param>
@@ -66,6 +68,7 @@ public sealed partial class Mlp
         OutputCount = width;
         _parameters = _layers.SelectMany(layer => layer.Parameters).ToArray();
         _rowIndependent = Array.TrueForAll(_layers, layer => layer is IPredictInto);
+        _multiplyAddsPerRow = _layers.OfType<Dense>().Sum(dense => (long)dense.Inputs * dense.Outputs);
         int layerCount = _layers.Length;
         _predictScratch = new ThreadLocal<PredictBuffers>(() => new PredictBuffers(layerCount));
     }

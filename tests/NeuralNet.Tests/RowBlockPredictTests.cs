@@ -18,8 +18,9 @@ public class RowBlockPredictTests
     [Theory, MemberData(nameof(Batches))]
     public void Every_thread_count_gives_the_bits_of_one_thread_layer_by_layer(int rows)
     {
-        Mlp model = SampleModels.EveryLayerKind();
-        Matrix<float> x = SampleModels.Inputs(rows, 5, seed: rows);
+        // Wide enough that even 15 rows are worth blocks (RowBlocks.MinimumWork).
+        Mlp model = SampleModels.EveryLayerKind(wideInputs: 64);
+        Matrix<float> x = SampleModels.Inputs(rows, 64, seed: rows);
         Matrix<float> h = x;
         using (KernelThreads.Force(1))
             foreach (ILayer layer in model.Layers) h = layer.Predict(h);
@@ -28,7 +29,11 @@ public class RowBlockPredictTests
         foreach (int threads in new[] { 1, 2, 3 })
         {
             using var forced = KernelThreads.Force(threads);
+            var before = KernelThreads.PartCounts;
             model.Predict(x).AsColumnMajorArray().Should().Equal(expected, $"Predict(Matrix) on {threads} thread(s)");
+            var after = KernelThreads.PartCounts;
+            if (threads >= 2 && KernelThreads.Count >= 2 && rows >= 16)
+                (after.RunByHelpers + after.TakenBack).Should().BeGreaterThan(before.RunByHelpers + before.TakenBack, "the rows run in blocks");
             var output = Matrix<float>.Build.Dense(rows, 3);
             model.Predict(x, output);
             output.AsColumnMajorArray().Should().Equal(expected, $"Predict(Matrix, Matrix) on {threads} thread(s)");
@@ -56,6 +61,23 @@ public class RowBlockPredictTests
         two.AsColumnMajorArray().Should().Equal(one.AsColumnMajorArray());
         if (KernelThreads.Count >= 2)
             (after.RunByHelpers + after.TakenBack - before.RunByHelpers - before.TakenBack).Should().BeGreaterThan(0, "the second block is a helper's part");
+    }
+
+    [Fact]
+    public void A_batch_with_little_arithmetic_runs_on_the_calling_thread()
+    {
+        // 64-32-10 at 16 rows (38 K multiply-adds) costs twice as much in two blocks as on one thread. On a one-core machine
+        // nothing ever runs on a helper, and this checks only the bits.
+        var model = new Mlp(new Dense(64, 32, seed: 1), new ReLU(), new Dense(32, 10, seed: 2), new Softmax());
+        Matrix<float> x = SampleModels.Inputs(16, 64, seed: 5);
+        Matrix<float> one;
+        using (KernelThreads.Force(1)) one = model.Predict(x);
+        var before = KernelThreads.PartCounts;
+        Matrix<float> two;
+        using (KernelThreads.Force(2)) two = model.Predict(x);
+        var after = KernelThreads.PartCounts;
+        two.AsColumnMajorArray().Should().Equal(one.AsColumnMajorArray());
+        (after.RunByHelpers + after.TakenBack).Should().Be(before.RunByHelpers + before.TakenBack, "no part was handed out");
     }
 
     [Fact]

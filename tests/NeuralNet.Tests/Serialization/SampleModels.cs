@@ -7,15 +7,20 @@ namespace NeuralNet.Tests.Serialization;
 internal static class SampleModels
 {
     /// <summary>Every layer kind the library registers, with trained-looking (non-initial) parameters and buffers.</summary>
-    internal static Mlp EveryLayerKind()
+    /// <remarks>
+    /// With <paramref name="wideInputs"/> the network starts with a wide pair of Dense layers from that many inputs, so that
+    /// a batch has enough arithmetic to be run in row blocks on several cores.
+    /// </remarks>
+    internal static Mlp EveryLayerKind(int wideInputs = 0)
     {
-        var model = new Mlp(
+        ILayer[] wide = wideInputs > 0 ? [new Dense(wideInputs, 512, seed: 12), new ReLU(), new Dense(512, 5, seed: 13)] : [];
+        var model = new Mlp([.. wide,
             new Dense(5, 7, seed: 1), new ReLU(), new Dense(7, 6, seed: 2), new Sigmoid(), new Dense(6, 6, seed: 3), new Tanh(),
             new Dense(6, 4, seed: 4), new Softplus(), new Dense(4, 4, seed: 5), new HardTanh(),
             new Dense(4, 5, seed: 8), new LeakyReLU(0.2f), new BatchNorm(5, momentum: 0.3f), new ELU(0.7f),
             new Dense(5, 5, seed: 9), new LayerNorm(5), new GELU(), new Dense(5, 4, seed: 10), new GELU(tanhApproximation: true),
             new Dropout(0.3f, seed: 11), new SiLU(),
-            new Dense(4, 3, seed: 6), new Identity(), new Softmax());
+            new Dense(4, 3, seed: 6), new Identity(), new Softmax()]);
         var random = new Random(7);
         // Parameters and buffers alike (BatchNorm's running variance stays positive: it starts at 1).
         foreach (NamedTensor tensor in model.Layers.OfType<ISerializableLayer>().SelectMany(layer => layer.State))
