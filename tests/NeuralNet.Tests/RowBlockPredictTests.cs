@@ -11,6 +11,7 @@ namespace NeuralNet.Tests;
 /// model on one thread, layer by layer through <see cref="ILayer.Predict"/>: every thread count and every batch size
 /// (blocks of whole and partial units, a last block larger than the rest) must give exactly its numbers.
 /// </summary>
+[Collection(nameof(Kernels.KernelThreadsTests))]   // counts the kernel's parts: nothing else may hand any out meanwhile
 public class RowBlockPredictTests
 {
     public static TheoryData<int> Batches() => [15, 16, 17, 24, 31, 33, 40, 47, 48, 64, 100, 255, 300];
@@ -50,17 +51,8 @@ public class RowBlockPredictTests
         // blocks run one after the other on the caller; the bits are checked either way.
         var model = new Mlp(new Dense(784, 256, seed: 1), new ReLU(), new Dense(256, 128, seed: 2), new ReLU(), new Dense(128, 10, seed: 3), new Softmax());
         Matrix<float> x = SampleModels.Inputs(256, 784, seed: 3);
-        Matrix<float> one;
-        using (KernelThreads.Force(1)) one = model.Predict(x);
-
-        var before = KernelThreads.PartCounts;
-        Matrix<float> two;
-        using (KernelThreads.Force(2)) two = model.Predict(x);
-        var after = KernelThreads.PartCounts;
-
-        two.AsColumnMajorArray().Should().Equal(one.AsColumnMajorArray());
-        if (KernelThreads.Count >= 2)
-            (after.RunByHelpers + after.TakenBack - before.RunByHelpers - before.TakenBack).Should().BeGreaterThan(0, "the second block is a helper's part");
+        long parts = PartsOnTwoThreads(model, x);
+        if (KernelThreads.Count >= 2) parts.Should().BeGreaterThan(0, "the second block is a helper's part");
     }
 
     [Fact]
@@ -70,14 +62,19 @@ public class RowBlockPredictTests
         // nothing ever runs on a helper, and this checks only the bits.
         var model = new Mlp(new Dense(64, 32, seed: 1), new ReLU(), new Dense(32, 10, seed: 2), new Softmax());
         Matrix<float> x = SampleModels.Inputs(16, 64, seed: 5);
-        Matrix<float> one;
+        PartsOnTwoThreads(model, x).Should().Be(0, "no part was handed out");
+    }
+
+    /// <summary>Predicts on one thread and on two, asserts the same bits, and returns how many parts the two-thread call handed out.</summary>
+    private static long PartsOnTwoThreads(Mlp model, Matrix<float> x)
+    {
+        Matrix<float> one, two;
         using (KernelThreads.Force(1)) one = model.Predict(x);
         var before = KernelThreads.PartCounts;
-        Matrix<float> two;
         using (KernelThreads.Force(2)) two = model.Predict(x);
         var after = KernelThreads.PartCounts;
         two.AsColumnMajorArray().Should().Equal(one.AsColumnMajorArray());
-        (after.RunByHelpers + after.TakenBack).Should().Be(before.RunByHelpers + before.TakenBack, "no part was handed out");
+        return after.RunByHelpers + after.TakenBack - before.RunByHelpers - before.TakenBack;
     }
 
     [Fact]
