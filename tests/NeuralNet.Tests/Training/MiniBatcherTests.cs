@@ -61,4 +61,36 @@ public class MiniBatcherTests
             order.Should().Equal(Enumerable.Range(0, Rows));
         }
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_training_set_large_enough_for_a_copy_on_two_cores_comes_whole(int threads)
+    {
+        // Past MiniBatcher.ParallelCopyValues, with two threads allowed, each core transposes half of the rows (on a
+        // one-core machine both halves run on the caller, and this checks the split's bounds only).
+        const int Rows = 1403, Columns = 750;
+        (Rows * Columns).Should().BeGreaterThan(MiniBatcher.ParallelCopyValues);
+        var x = Matrix<float>.Build.Dense(Rows, Columns, (i, j) => 1000f * i + j);
+        var y = Matrix<float>.Build.Dense(Rows, 1, (i, _) => i);
+        using var forced = KernelThreads.Force(threads);
+        var batcher = new MiniBatcher(x, y, null, 256, seed: 9);
+        batcher.StartEpoch(shuffle: true);
+        var seen = new bool[Rows];
+        int wrong = 0;
+        for (int b = 0; b < batcher.BatchCount; b++)
+        {
+            var (bx, by) = batcher.Batch(b);
+            for (int r = 0; r < bx.RowCount; r++)
+            {
+                int row = (int)by[r, 0];
+                seen[row].Should().BeFalse($"row {row} comes once");
+                seen[row] = true;
+                for (int j = 0; j < Columns; j++)
+                    if (bx[r, j] != 1000f * row + j) wrong++;
+            }
+        }
+        wrong.Should().Be(0, "every value of every row is in place");
+        seen.Should().AllBeEquivalentTo(true);
+    }
 }
