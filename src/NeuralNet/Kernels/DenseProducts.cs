@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace NeuralNet.Kernels;
@@ -15,15 +16,58 @@ internal static unsafe class DenseProducts
     /// <param name="w">Weights, outputs × inputs.</param>
     /// <param name="b">Bias, outputs × 1.</param>
     /// <param name="z">Result, n × outputs; overwritten.</param>
+    /// <remarks>
+    /// From <see cref="Gemv.SplitThreshold"/> multiply-adds per row (and more than <see cref="Gemv.ColumnByColumn"/> rows
+    /// and outputs) k is summed in two halves, as the one-sample product sums it: z = (b + x_L·w_Lᵀ) + x_R·w_Rᵀ, each
+    /// half one FMA chain, k split at inputs / 2. So a row has the bits it has alone, and on two threads each core takes
+    /// one half: its half of x and of W (contiguous columns, the half the optimizer's update gives the same core), so
+    /// W never crosses between the cores' caches, where a split of z's columns moved half of W every training step.
+    /// </remarks>
     internal static void Forward(Matrix<float> x, Matrix<float> w, Matrix<float> b, Matrix<float> z)
     {
         RequireShapes(x.ColumnCount == w.ColumnCount && b.RowCount == w.RowCount && b.ColumnCount == 1
             && z.RowCount == x.RowCount && z.ColumnCount == w.RowCount, "z = x wᵀ + b", x, w, b, z);
+        int n = z.RowCount, outputs = z.ColumnCount, inputs = x.ColumnCount;
         fixed (float* xs = x.AsColumnMajorArray(), ws = w.AsColumnMajorArray(), bs = b.AsColumnMajorArray(), zs = z.AsColumnMajorArray())
         {
-            Run(StridedMatrix.ColumnMajor(xs, x.RowCount), StridedMatrix.ColumnMajor(ws, w.RowCount).Transpose(),
-                StridedMatrix.ColumnMajor(zs, z.RowCount), z.RowCount, z.ColumnCount, x.ColumnCount, accumulate: false, bs);
+            var problem = new GemmProblem
+            {
+                A = StridedMatrix.ColumnMajor(xs, n), B = StridedMatrix.ColumnMajor(ws, outputs).Transpose(), C = StridedMatrix.ColumnMajor(zs, n),
+                M = n, N = outputs, K = inputs, ColumnBias = bs, Width = Simd.Width,
+            };
+            if (!SumsInHalves(n, outputs, inputs))
+            {
+                Gemm.Multiply(problem, KernelThreads.Limit);
+                return;
+            }
+            int half = inputs / 2;
+            float* second = PackBuffers.ForCurrentThread().SecondHalf(n * outputs);
+            Span<HalfProduct> halves =
+            [
+                new(problem with { K = half }),
+                new(problem with
+                {
+                    A = problem.A.At(0, half), B = problem.B.At(half, 0), K = inputs - half, C = StridedMatrix.ColumnMajor(second, n),
+                    ColumnBias = null,
+                }),
+            ];
+            int threads = (long)n * outputs * inputs >= Gemm.ParallelThreshold ? KernelThreads.Limit : 1;
+            KernelThreads.Run<HalfProduct>(halves, threads);
+            var zSpan = new Span<float>(zs, n * outputs);
+            TensorPrimitives.Add(zSpan, new ReadOnlySpan<float>(second, n * outputs), zSpan);
         }
+    }
+
+    /// <summary>Whether <see cref="Forward"/> sums k in two halves: a rule of the shape alone, so the bits never depend on the thread count.</summary>
+    internal static bool SumsInHalves(int rows, int outputs, int inputs) =>
+        (long)outputs * inputs >= Gemv.SplitThreshold && rows > Gemv.ColumnByColumn && outputs > Gemv.ColumnByColumn;
+
+    /// <summary>One half of k of a forward product, on one thread.</summary>
+    private readonly struct HalfProduct(GemmProblem problem) : IParallelPart<HalfProduct>
+    {
+        private readonly GemmProblem _problem = problem;
+
+        static void IParallelPart<HalfProduct>.Run(in HalfProduct part) => Gemm.Multiply(part._problem, threads: 1);
     }
 
     /// <summary>Weight gradient: ∇W = gᵀ · h (+ ∇W when accumulating), the lecture's g h⁽ᵏ⁻¹⁾ᵀ summed over the batch.</summary>

@@ -12,7 +12,7 @@ internal sealed unsafe class PackBuffers
 
     [ThreadStatic] private static PackBuffers? s_current;
 
-    private float[] _a = [], _b = [], _tile = [], _partial = [], _column = [];
+    private float[] _a = [], _b = [], _tile = [], _partial = [], _column = [], _secondHalf = [];
 
     internal static PackBuffers ForCurrentThread() => s_current ??= new PackBuffers();
 
@@ -21,6 +21,8 @@ internal sealed unsafe class PackBuffers
     internal float* Tile(int length) => Aligned(ref _tile, length);
     internal float* Partial(int length) => Aligned(ref _partial, length);
     internal float* Column(int length) => Aligned(ref _column, length);
+    /// <summary>The second half of k's sums in a forward product split by k (<see cref="DenseProducts.Forward"/>).</summary>
+    internal float* SecondHalf(int length) => Aligned(ref _secondHalf, length);
 
     private static float* Aligned(ref float[] buffer, int length)
     {

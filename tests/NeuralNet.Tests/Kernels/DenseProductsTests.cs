@@ -152,18 +152,27 @@ public class DenseProductsTests
     [InlineData(256, 300, 6)]    // exactly one panel
     [InlineData(40, 7, 5)]       // no whole panel: all of W packed
     [InlineData(16, 300, 100)]   // fewer rows than a tile: computed transposed, W read where it lies as A
+    [InlineData(16, 784, 64)]    // the same, k in two halves
+    [InlineData(300, 257, 130)]  // k in two halves of 128 and 129, many tiles
+    [InlineData(8, 3000, 10)]    // just below the threshold: one chain
     public void Forward_is_the_fma_chain_of_its_definition_at_every_width(int batch, int inputs, int outputs)
     {
-        // The definition, element by element: z[i, j] = b[j], then z[i, j] = fma(x[i, p], w[j, p], z[i, j]) for p in order.
-        // Blocking, packing or reading W in place, the transposition and the vector width may change none of it.
+        // The definition, element by element: z[i, j] = b[j], then z[i, j] = fma(x[i, p], w[j, p], z[i, j]) for p in order;
+        // from Gemv.SplitThreshold multiply-adds per row two such chains, the first over p < inputs / 2 from b[j], the
+        // second over the rest from 0, then their sum. Blocking, packing or reading W in place, the transposition, the
+        // vector width and the thread count may change none of it.
         var (x, w, b) = (TestData.Uniform(batch, inputs, 40), TestData.Uniform(outputs, inputs, 41), TestData.Uniform(outputs, 1, 42));
+        bool halves = (long)outputs * inputs >= Gemv.SplitThreshold && batch > 3 && outputs > 3;
+        DenseProducts.SumsInHalves(batch, outputs, inputs).Should().Be(halves);
+        int half = halves ? inputs / 2 : inputs;
         var expected = new float[batch * outputs];
         for (int i = 0; i < batch; i++)
             for (int j = 0; j < outputs; j++)
             {
-                float z = b[j, 0];
-                for (int p = 0; p < inputs; p++) z = MathF.FusedMultiplyAdd(x[i, p], w[j, p], z);
-                expected[j * batch + i] = z;
+                float z = b[j, 0], second = 0f;
+                for (int p = 0; p < half; p++) z = MathF.FusedMultiplyAdd(x[i, p], w[j, p], z);
+                for (int p = half; p < inputs; p++) second = MathF.FusedMultiplyAdd(x[i, p], w[j, p], second);
+                expected[j * batch + i] = halves ? z + second : z;
             }
         foreach (SimdWidth width in Enum.GetValues<SimdWidth>())
             foreach (int threads in new[] { 1, 2 })
