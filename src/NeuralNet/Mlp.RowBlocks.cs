@@ -14,7 +14,8 @@ public sealed partial class Mlp
     /// </summary>
     /// <remarks>
     /// The bits are those of one thread: in inference every built-in layer computes a row from that row alone, each
-    /// product element is the same FMA chain over k whatever the rows around it (<see cref="Kernels.MicroKernel"/>), and the
+    /// product element is the same FMA chain over k (or two, by a rule of the layer's shape alone:
+    /// <see cref="Kernels.DenseProducts.SumsInHalves"/>) whatever the rows around it (<see cref="Kernels.MicroKernel"/>), and the
     /// element-wise operators give the same bits at every vector width, so a row's position in its block does not matter.
     /// Blocks are whole multiples of <see cref="Unit"/> rows except the last, which is no smaller, so no block takes the
     /// path of one to three samples (each a GEMV whose k is summed in two halves) that the whole batch would not.

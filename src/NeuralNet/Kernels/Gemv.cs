@@ -16,8 +16,9 @@ namespace NeuralNet.Kernels;
 /// at the end, one chain per core: a row split would have each core read half of every column of A, which maps to half
 /// of its L2's sets and stays cached on neither, while a column split gives each core a contiguous half of A that its
 /// L2 keeps between calls (README, Performance, has the measurements). The two chains are the same on
-/// one thread, on two and at every vector width; a sample predicted alone can differ in the last bit from the same
-/// sample inside a batch, as in other BLAS-backed libraries.
+/// one thread, on two and at every vector width, and a batch's forward product sums k in the same two halves
+/// (<see cref="DenseProducts.SumsInHalves"/>), so where that rule applies a sample predicted alone has the bits it has
+/// inside a batch.
 /// </remarks>
 internal static unsafe class Gemv
 {
