@@ -26,7 +26,6 @@ internal sealed class MiniBatcher
     private readonly (Matrix<float> X, Matrix<float> Y)? _short;
     private readonly float[]? _weights, _fullWeights, _shortWeights;
     private float[]? _inputRows, _targetRows;   // row-major copies, made on the first shuffled epoch
-    private float[] _rowScratch = [];            // a shuffled batch's rows, row-major, before their transposition
 
     internal MiniBatcher(Matrix<float> inputs, Matrix<float> targets, IReadOnlyList<float>? sampleWeights, int batchSize, int seed)
     {
@@ -144,17 +143,58 @@ internal sealed class MiniBatcher
     }
 
     /// <summary>
-    /// The given rows of a row-major matrix into a column-major batch: each row copied whole into a row-major scratch
-    /// batch (a contiguous read), then the scratch transposed into the batch in 8 × 8 blocks (AVX: eight loads, the
-    /// transpose in registers, eight stores), which writes every destination line whole. Gathering value by value, or
-    /// with gather instructions, cost 2–5× as much.
+    /// The given rows of a row-major matrix into a column-major batch: each row copied into a row-major scratch batch (a
+    /// contiguous read), then the scratch transposed into the batch in 8 × 8 blocks (AVX: eight loads, the transpose in
+    /// registers, eight stores), which writes every destination line whole. Gathering value by value, or with gather
+    /// instructions, cost 2–5× as much. On two cores each gathers half of the columns (MNIST, batch 64, two threads: an
+    /// epoch 1.10–1.17× its bare steps, against 1.2–1.3× gathered on the calling core).
     /// </summary>
-    private unsafe void GatherRows(float[] rowMajor, int columns, ReadOnlySpan<int> rows, float[] destination)
+    private static unsafe void GatherRows(float[] rowMajor, int columns, ReadOnlySpan<int> rows, float[] destination)
     {
         int n = rows.Length;
-        if (_rowScratch.Length < n * columns) _rowScratch = new float[n * columns];
-        for (int i = 0; i < n; i++) rowMajor.AsSpan(rows[i] * columns, columns).CopyTo(_rowScratch.AsSpan(i * columns, columns));
-        fixed (float* s = _rowScratch, d = destination) Transpose(s, n, columns, d, 0, columns);
+        int threads = (long)n * columns >= ParallelGatherValues ? Math.Min(KernelThreads.Limit, KernelThreads.Count) : 1;
+        // The split of DenseProducts.Forward's k: each core writes the half of the batch its half of the first product
+        // (and of ∇W) reads, so the batch does not cross from one core's cache to the other's.
+        int half = columns / 2;
+        fixed (float* source = rowMajor, d = destination)
+        fixed (int* r = rows)
+        {
+            Span<GatherPart> parts =
+            [
+                new GatherPart(source, columns, r, n, d, 0, threads >= 2 ? half : columns),
+                new GatherPart(source, columns, r, n, d, half, columns),
+            ];
+            if (threads >= 2) KernelThreads.Run<GatherPart>(parts, 2);
+            else GatherPart.Run(parts[0]);
+        }
+    }
+
+    /// <summary>From this many values a shuffled batch is gathered on two cores when the kernel may use them.</summary>
+    internal const int ParallelGatherValues = 1 << 15;
+
+    /// <summary>Columns [From, To) of a shuffled batch: the rows' values there copied into this thread's scratch, then transposed.</summary>
+    private readonly unsafe struct GatherPart(float* source, int columns, int* rows, int n, float* destination, int from, int to)
+        : IParallelPart<GatherPart>
+    {
+        [ThreadStatic] private static float[]? t_scratch;   // the part's rows, row-major, before their transposition
+
+        private readonly float* _source = source, _destination = destination;
+        private readonly int* _rows = rows;
+        private readonly int _columns = columns, _n = n, _from = from, _to = to;
+
+        public static void Run(in GatherPart part)
+        {
+            int width = part._to - part._from, n = part._n;
+            if (width <= 0) return;
+            float[] scratch = t_scratch is { } existing && existing.Length >= n * width ? existing : t_scratch = new float[n * width];
+            fixed (float* s = scratch)
+            {
+                for (int i = 0; i < n; i++)
+                    new ReadOnlySpan<float>(part._source + (nint)part._rows[i] * part._columns + part._from, width)
+                        .CopyTo(new Span<float>(s + (nint)i * width, width));
+                Transpose(s, n, width, part._destination + (nint)part._from * n, 0, width);
+            }
+        }
     }
 
     /// <summary>destination[j·n + i] = source[i·columns + j] for the columns j in [<paramref name="from"/>, <paramref name="to"/>) of an n × columns row-major block.</summary>
