@@ -155,6 +155,8 @@ public class DenseProductsTests
     [InlineData(16, 784, 64)]    // the same, k in two halves
     [InlineData(300, 257, 130)]  // k in two halves of 128 and 129, many tiles
     [InlineData(8, 3000, 10)]    // just below the threshold: one chain
+    [InlineData(8, 512, 64)]     // exactly at it: two halves
+    [InlineData(4, 784, 64)]     // the fewest rows that sum in halves (three are GEMVs)
     public void Forward_is_the_fma_chain_of_its_definition_at_every_width(int batch, int inputs, int outputs)
     {
         // The definition, element by element: z[i, j] = b[j], then z[i, j] = fma(x[i, p], w[j, p], z[i, j]) for p in order;
