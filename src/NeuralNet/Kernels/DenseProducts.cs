@@ -30,11 +30,8 @@ internal static unsafe class DenseProducts
         int n = z.RowCount, outputs = z.ColumnCount, inputs = x.ColumnCount;
         fixed (float* xs = x.AsColumnMajorArray(), ws = w.AsColumnMajorArray(), bs = b.AsColumnMajorArray(), zs = z.AsColumnMajorArray())
         {
-            var problem = new GemmProblem
-            {
-                A = StridedMatrix.ColumnMajor(xs, n), B = StridedMatrix.ColumnMajor(ws, outputs).Transpose(), C = StridedMatrix.ColumnMajor(zs, n),
-                M = n, N = outputs, K = inputs, ColumnBias = bs, Width = Simd.Width,
-            };
+            GemmProblem problem = Problem(StridedMatrix.ColumnMajor(xs, n), StridedMatrix.ColumnMajor(ws, outputs).Transpose(),
+                StridedMatrix.ColumnMajor(zs, n), n, outputs, inputs, accumulate: false, bs);
             if (!SumsInHalves(n, outputs, inputs))
             {
                 Gemm.Multiply(problem, KernelThreads.Limit);
@@ -116,8 +113,8 @@ internal static unsafe class DenseProducts
     }
 
     private static void Run(StridedMatrix a, StridedMatrix b, StridedMatrix c, int m, int n, int k, bool accumulate, float* bias) =>
-        Gemm.Multiply(new GemmProblem
-        {
-            A = a, B = b, C = c, M = m, N = n, K = k, Accumulate = accumulate, ColumnBias = bias, Width = Simd.Width,
-        }, KernelThreads.Limit);
+        Gemm.Multiply(Problem(a, b, c, m, n, k, accumulate, bias), KernelThreads.Limit);
+
+    private static GemmProblem Problem(StridedMatrix a, StridedMatrix b, StridedMatrix c, int m, int n, int k, bool accumulate, float* bias) =>
+        new() { A = a, B = b, C = c, M = m, N = n, K = k, Accumulate = accumulate, ColumnBias = bias, Width = Simd.Width };
 }

@@ -24,4 +24,10 @@ internal static class Accuracy
         worst.Should().BeLessThan(tolerance,
             $"element [{where.Row}, {where.Column}] is {actual[where.Row, where.Column]} but should be {expected[where.Row, where.Column]}");
     }
+
+    /// <summary>The matrix in double: the reference products are computed from it.</summary>
+    internal static Matrix<double> D(Matrix<float> m) => m.Map(v => (double)v);
+
+    /// <summary>|m| in double: the scale's factors.</summary>
+    internal static Matrix<double> Abs(Matrix<float> m) => m.Map(v => (double)Math.Abs(v));
 }

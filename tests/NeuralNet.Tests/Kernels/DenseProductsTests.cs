@@ -1,5 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Kernels;
+using static NeuralNet.Tests.Kernels.Accuracy;
 
 namespace NeuralNet.Tests.Kernels;
 
@@ -242,6 +243,4 @@ public class DenseProductsTests
         ((Action)(() => DenseProducts.InputGradient(TestData.Uniform(4, 2, 6), w, Matrix<float>.Build.Sparse(4, 3)))).Should().Throw<ArgumentException>();
     }
 
-    private static Matrix<double> D(Matrix<float> m) => m.Map(v => (double)v);
-    private static Matrix<double> Abs(Matrix<float> m) => m.Map(v => (double)Math.Abs(v));
 }

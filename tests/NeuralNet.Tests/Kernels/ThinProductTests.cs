@@ -1,5 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Kernels;
+using static NeuralNet.Tests.Kernels.Accuracy;
 
 namespace NeuralNet.Tests.Kernels;
 
@@ -47,6 +48,4 @@ public unsafe class ThinProductTests
         Accuracy.ShouldMatch(c, expected, initial.PointwiseAbs() + Abs(a) * Abs(b) + biasColumns.PointwiseAbs());
     }
 
-    private static Matrix<double> D(Matrix<float> m) => m.Map(v => (double)v);
-    private static Matrix<double> Abs(Matrix<float> m) => m.Map(v => (double)Math.Abs(v));
 }
