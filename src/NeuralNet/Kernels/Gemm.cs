@@ -92,10 +92,9 @@ internal static unsafe class Gemm
         }
         if (ThinProduct.Applies(problem))
         {
-            // Whole blocks there; the rows below them (all columns), then the columns right of them (those rows), here.
-            var (rows, columns) = ThinProduct.Run(problem);
-            if (rows < problem.M) RunGeneral(problem.Rows(rows, problem.M - rows));
-            if (columns < problem.N) RunGeneral(problem.Rows(0, rows).Columns(columns, problem.N - columns));
+            // Every row in whole groups of four columns there; the columns right of them here.
+            int columns = ThinProduct.Run(problem);
+            if (columns < problem.N) RunGeneral(problem.Columns(columns, problem.N - columns));
             return;
         }
         RunGeneral(problem);

@@ -1,91 +1,239 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NeuralNet.Kernels;
 
 /// <summary>
 /// A thin C (4 to <see cref="Gemm.StreamedColumns"/> columns: a small batch, transposed) whose A has contiguous columns
-/// (W, read where it lies), on the AVX-512 path: blocks of 64 rows × 4 columns, sixteen accumulators in registers over
-/// a slice of k, every group of columns using the slice of W while it is in L1. Each step of k reads 256 contiguous bytes
-/// of a column of W and does sixteen FMAs; the micro-kernel's tile
-/// (32 rows × 6 columns) read half that per k, left two of six columns unused at a batch of four, and went through a
-/// scratch tile because such a C has strided columns.
+/// (W, read where it lies), on the AVX-512 path: blocks of up to 64 rows × 4 columns, sixteen accumulators in registers
+/// over a slice of k, every group of columns using the slice of W while it is in L1. Each step of k reads 256 contiguous
+/// bytes of a column of W and does sixteen FMAs; the micro-kernel's tile (32 rows × 6 columns) read half that per k,
+/// left two of six columns unused at a batch of four, and went through a scratch tile because such a C has strided columns.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Every element is the micro-kernel's chain: (C or 0) + row bias + column bias, then one FMA per k in order, so the
-/// bits are those of <see cref="Gemm"/>'s other paths and of every other width. Rows past the last block of 64 and
-/// columns past the last group of four go to <see cref="Gemm.RunSerial"/>'s general path.
+/// bits are those of <see cref="Gemm"/>'s other paths and of every other width. Columns past the last group of four go
+/// to <see cref="Gemm.RunSerial"/>'s general path, and so do rows past the last whole vector when W's columns cannot be
+/// aligned.
+/// </para>
+/// <para>
+/// The blocks start where W's columns start a cache line (a managed array is only 8-byte aligned, and a 64-byte load
+/// across two lines costs two: 128 → 154 GFLOP/s at 256 × 784 · 784 × 16 on Zen 5). The rows above row 0 and below the
+/// last row that such aligned vectors cover are computed and dropped; an aligned load lies in one cache line, and that
+/// line holds a value of A, so it never reads outside mapped memory.
+/// </para>
 /// </remarks>
 internal static unsafe class ThinProduct
 {
-    private const int Rows = 4 * 16, Columns = 4;
+    private const int VectorRows = 16, Rows = 4 * VectorRows, Columns = 4;
 
     internal static bool Applies(in GemmProblem p) =>
-        p.Width == SimdWidth.Vector512 && p.A.RowStride == 1 && p.N >= Columns && p.N <= Gemm.StreamedColumns && p.M >= Rows;
+        p.Width == SimdWidth.Vector512 && p.A.RowStride == 1 && p.N >= Columns && p.N <= Gemm.StreamedColumns && p.M >= 1;
 
     /// <summary>Rows of A (columns of W) per slice of k: a block's 64 rows of a slice are 32 KB, which stay in L1 while every group of columns uses them.</summary>
     private const int KSlice = 128;
 
-    /// <summary>The whole blocks here; returns how many rows and columns they covered (the rest is the caller's).</summary>
-    internal static (int Rows, int Columns) Run(in GemmProblem p)
+    /// <summary>Every row in whole groups of columns; returns how many columns it covered (the rest is the caller's).</summary>
+    internal static int Run(in GemmProblem p)
     {
-        int rows = p.M / Rows * Rows, columns = p.N / Columns * Columns;
-        float* tile = PackBuffers.ForCurrentThread().Tile(Rows * columns);
-        for (int i = 0; i < rows; i += Rows)
+        int columns = Blocks(p);
+        int rows = p.A.ColumnStride % VectorRows == 0 ? p.M : p.M / VectorRows * VectorRows;
+        if (rows < p.M)
         {
-            // The accumulators' start for the block's 64 rows and every whole group of columns, in the micro-kernel's order,
-            // column-major 64 × columns; each slice of k adds its FMAs to it, in order, so every element is one chain.
-            for (int j = 0; j < columns; j++)
-                for (int r = 0; r < Rows; r++)
-                {
-                    float x = p.Accumulate ? p.C.Data[(i + r) * p.C.RowStride + j * p.C.ColumnStride] : 0f;
-                    if (p.RowBias != null) x += p.RowBias[i + r];
-                    if (p.ColumnBias != null) x += p.ColumnBias[j];
-                    tile[j * Rows + r] = x;
-                }
-            for (int k0 = 0; k0 < p.K; k0 += KSlice)
+            // The last rows of an A whose columns cannot all be aligned (10 classes, say): copied into one aligned vector
+            // per k, zeros below them, a few values per k where the general path would pack whole tiles.
+            int tail = p.M - rows;
+            float* padded = PackBuffers.ForCurrentThread().A(VectorRows * p.K);
+            float* source = p.A.Data + rows;
+            nint lda = p.A.ColumnStride;
+            for (int k = 0, depth = p.K; k < depth; k++, source += lda)
             {
-                int kc = Math.Min(KSlice, p.K - k0);
-                for (int j = 0; j < columns; j += Columns) Block(p, i, j, k0, kc, tile + j * Rows);
+                float* destination = padded + k * VectorRows;
+                Vector512<float>.Zero.Store(destination);
+                for (int r = 0; r < tail; r++) destination[r] = source[r];
             }
-            for (int j = 0; j < columns; j++)
-                for (int r = 0; r < Rows; r++)
-                    p.C.Data[(i + r) * p.C.RowStride + j * p.C.ColumnStride] = tile[j * Rows + r];
+            Blocks(p.Rows(rows, tail) with { A = new StridedMatrix(padded, 1, VectorRows) });
         }
-        return (rows, columns);
+        return columns;
     }
 
-    /// <summary>Adds k ∈ [k0, k0 + kc) to the 64 × 4 accumulators at <paramref name="tile"/> (column-major) for rows i0 and columns j0 on.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Block(in GemmProblem p, int i0, int j0, int k0, int kc, float* tile)
+    /// <summary>The rows the blocks can reach where A lies (see the remarks), in whole groups of columns; returns the columns covered.</summary>
+    private static int Blocks(in GemmProblem p)
     {
-        Vector512<float> c00 = Vector512.Load(tile), c10 = Vector512.Load(tile + 16), c20 = Vector512.Load(tile + 32), c30 = Vector512.Load(tile + 48),
-            c01 = Vector512.Load(tile + 64), c11 = Vector512.Load(tile + 80), c21 = Vector512.Load(tile + 96), c31 = Vector512.Load(tile + 112),
-            c02 = Vector512.Load(tile + 128), c12 = Vector512.Load(tile + 144), c22 = Vector512.Load(tile + 160), c32 = Vector512.Load(tile + 176),
-            c03 = Vector512.Load(tile + 192), c13 = Vector512.Load(tile + 208), c23 = Vector512.Load(tile + 224), c33 = Vector512.Load(tile + 240);
-        nint lda = p.A.ColumnStride, ldb = p.B.RowStride;
-        float* a = p.A.Data + i0 + k0 * lda;
-        float* b0 = p.B.Data + j0 * p.B.ColumnStride + k0 * ldb, b1 = b0 + p.B.ColumnStride, b2 = b1 + p.B.ColumnStride, b3 = b2 + p.B.ColumnStride;
+        GemmProblem problem = p;  // a local copy: the loops below then keep its fields in registers
+        int columns = problem.N / Columns * Columns;
+        nint lda = problem.A.ColumnStride;
+        // With lda a multiple of a vector, every column of A has the same offset from a cache line: start the blocks that
+        // many rows above row 0 and cover every row. Otherwise no start aligns them all: whole vectors from row 0 only.
+        bool aligned = lda % VectorRows == 0;
+        int lead = aligned ? (int)(((nint)problem.A.Data & 63) / sizeof(float)) : 0;
+        int rows = aligned ? problem.M : problem.M / VectorRows * VectorRows;
+        float* tile = PackBuffers.ForCurrentThread().Tile(Rows * columns);
+        int vectors;
+        int total = (rows + lead + VectorRows - 1) / VectorRows;  // 0 when no whole vector fits
+        for (int i = -lead, done = 0; done < total; i += vectors * VectorRows, done += vectors)
+        {
+            // Four vectors a block, but a last one of one vector as 3 + 2: a block of one does one FMA per broadcast.
+            int left = total - done;
+            vectors = left == 5 ? 3 : Math.Min(4, left);
+            Start(problem, i, vectors, columns, tile);
+            for (int k0 = 0; k0 < problem.K; k0 += KSlice)
+            {
+                int kc = Math.Min(KSlice, problem.K - k0);
+                float* a = problem.A.Data + i + k0 * lda;
+                for (int j = 0; j < columns; j += Columns)
+                {
+                    float* b = problem.B.Data + j * problem.B.ColumnStride + k0 * problem.B.RowStride, t = tile + j * Rows;
+                    switch (vectors)
+                    {
+                        case 4: Block<Four>(kc, a, lda, b, problem.B.RowStride, problem.B.ColumnStride, t); break;
+                        case 3: Block<Three>(kc, a, lda, b, problem.B.RowStride, problem.B.ColumnStride, t); break;
+                        case 2: Block<Two>(kc, a, lda, b, problem.B.RowStride, problem.B.ColumnStride, t); break;
+                        default: Block<One>(kc, a, lda, b, problem.B.RowStride, problem.B.ColumnStride, t); break;
+                    }
+                }
+            }
+            Finish(problem, i, vectors, columns, tile);
+        }
+        return columns;
+    }
+
+    /// <summary>
+    /// The accumulators' start for rows [i, i + 16·vectors) and every whole group of columns, column-major with 64 rows
+    /// per column: (C or 0) + row bias + column bias, in the micro-kernel's order; 0 for rows outside C.
+    /// </summary>
+    private static void Start(in GemmProblem p, int i, int vectors, int columns, float* tile)
+    {
+        for (int j = 0; j < columns; j++)
+        {
+            Vector512<float> columnBias = p.ColumnBias != null ? Vector512.Create(p.ColumnBias[j]) : Vector512<float>.Zero;
+            for (int v = 0; v < vectors; v++)
+            {
+                int r0 = i + v * VectorRows;
+                float* t = tile + j * Rows + v * VectorRows;
+                if (!p.Accumulate)
+                {
+                    Vector512<float> x = Vector512<float>.Zero;
+                    if (p.RowBias != null) x += RowBias(p.RowBias, r0, p.M);
+                    if (p.ColumnBias != null) x += columnBias;
+                    x.Store(t);
+                    continue;
+                }
+                for (int r = 0; r < VectorRows; r++)
+                {
+                    int row = r0 + r;
+                    float x = 0f;
+                    if (row >= 0 && row < p.M)
+                    {
+                        if (p.Accumulate) x = p.C.Data[row * p.C.RowStride + j * p.C.ColumnStride];
+                        if (p.RowBias != null) x += p.RowBias[row];
+                        if (p.ColumnBias != null) x += p.ColumnBias[j];
+                    }
+                    t[r] = x;
+                }
+            }
+        }
+    }
+
+    /// <summary>The row bias of rows [r0, r0 + 16), 0 for rows outside [0, m) (whose sums are dropped).</summary>
+    private static Vector512<float> RowBias(float* bias, int r0, int m)
+    {
+        if (r0 >= 0 && r0 + VectorRows <= m) return Vector512.Load(bias + r0);
+        float* padded = stackalloc float[VectorRows];
+        for (int r = 0; r < VectorRows; r++) padded[r] = r0 + r >= 0 && r0 + r < m ? bias[r0 + r] : 0f;
+        return Vector512.Load(padded);
+    }
+
+    /// <summary>Writes the rows of the block (16·vectors from row i) that lie in C to C.</summary>
+    private static void Finish(in GemmProblem p, int i, int vectors, int columns, float* tile)
+    {
+        int first = Math.Max(i, 0), end = Math.Min(i + vectors * VectorRows, p.M);
+        StridedMatrix c = p.C;
+        if (c.ColumnStride == 1 && Sse.IsSupported)
+        {
+            // C is Cᵀ of a column-major z (a row of C is a run of samples): 4 × 4 blocks of the tile, transposed in
+            // registers, are four runs of four values of C.
+            int row = first;
+            for (; row + 4 <= end; row += 4)
+                for (int j = 0; j < columns; j += 4)
+                {
+                    float* t = tile + j * Rows + (row - i), d = c.Data + row * c.RowStride + j;
+                    Vector128<float> c0 = Vector128.Load(t), c1 = Vector128.Load(t + Rows), c2 = Vector128.Load(t + 2 * Rows), c3 = Vector128.Load(t + 3 * Rows);
+                    Vector128<float> t0 = Sse.UnpackLow(c0, c1), t1 = Sse.UnpackLow(c2, c3), t2 = Sse.UnpackHigh(c0, c1), t3 = Sse.UnpackHigh(c2, c3);
+                    Sse.MoveLowToHigh(t0, t1).Store(d);
+                    Sse.MoveHighToLow(t1, t0).Store(d + c.RowStride);
+                    Sse.MoveLowToHigh(t2, t3).Store(d + 2 * c.RowStride);
+                    Sse.MoveHighToLow(t3, t2).Store(d + 3 * c.RowStride);
+                }
+            first = row;
+        }
+        else if (c.RowStride == 1)
+        {
+            for (int j = 0; j < columns; j++)
+                new ReadOnlySpan<float>(tile + j * Rows + (first - i), end - first).CopyTo(new Span<float>(c.Data + first + j * c.ColumnStride, end - first));
+            return;
+        }
+        for (int j = 0; j < columns; j++)
+            for (int row = first; row < end; row++)
+                c.Data[row * c.RowStride + j * c.ColumnStride] = tile[j * Rows + row - i];
+    }
+
+    /// <summary>Adds k ∈ [0, kc) of A from <paramref name="a"/> and of B from <paramref name="b"/> to the accumulators at <paramref name="tile"/>: TCount vectors of rows × 4 columns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Block<TCount>(int kc, float* a, nint lda, float* b, nint ldb, nint bColumn, float* tile)
+        where TCount : struct, IVectorCount
+    {
+        // TCount is a struct, so the JIT compiles one body per count with the unused vectors' code removed.
+        int n = TCount.Value;
+        Vector512<float> c00 = Vector512.Load(tile), c01 = Vector512.Load(tile + Rows), c02 = Vector512.Load(tile + 2 * Rows), c03 = Vector512.Load(tile + 3 * Rows);
+        Vector512<float> c10 = default, c11 = default, c12 = default, c13 = default, c20 = default, c21 = default, c22 = default, c23 = default,
+            c30 = default, c31 = default, c32 = default, c33 = default;
+        if (n > 1) { c10 = Vector512.Load(tile + 16); c11 = Vector512.Load(tile + Rows + 16); c12 = Vector512.Load(tile + 2 * Rows + 16); c13 = Vector512.Load(tile + 3 * Rows + 16); }
+        if (n > 2) { c20 = Vector512.Load(tile + 32); c21 = Vector512.Load(tile + Rows + 32); c22 = Vector512.Load(tile + 2 * Rows + 32); c23 = Vector512.Load(tile + 3 * Rows + 32); }
+        if (n > 3) { c30 = Vector512.Load(tile + 48); c31 = Vector512.Load(tile + Rows + 48); c32 = Vector512.Load(tile + 2 * Rows + 48); c33 = Vector512.Load(tile + 3 * Rows + 48); }
+        float* b0 = b, b1 = b0 + bColumn, b2 = b1 + bColumn, b3 = b2 + bColumn;
         for (int k = 0; k < kc; k++, a += lda)
         {
-            Vector512<float> a0 = Vector512.Load(a), a1 = Vector512.Load(a + 16), a2 = Vector512.Load(a + 32), a3 = Vector512.Load(a + 48);
             nint kb = k * ldb;
+            Vector512<float> a0 = Vector512.Load(a), a1 = n > 1 ? Vector512.Load(a + 16) : default,
+                a2 = n > 2 ? Vector512.Load(a + 32) : default, a3 = n > 3 ? Vector512.Load(a + 48) : default;
             Vector512<float> s = Vector512.Create(b0[kb]);
-            c00 = Vector512.FusedMultiplyAdd(a0, s, c00); c10 = Vector512.FusedMultiplyAdd(a1, s, c10);
-            c20 = Vector512.FusedMultiplyAdd(a2, s, c20); c30 = Vector512.FusedMultiplyAdd(a3, s, c30);
+            c00 = Vector512.FusedMultiplyAdd(a0, s, c00);
+            if (n > 1) c10 = Vector512.FusedMultiplyAdd(a1, s, c10);
+            if (n > 2) c20 = Vector512.FusedMultiplyAdd(a2, s, c20);
+            if (n > 3) c30 = Vector512.FusedMultiplyAdd(a3, s, c30);
             s = Vector512.Create(b1[kb]);
-            c01 = Vector512.FusedMultiplyAdd(a0, s, c01); c11 = Vector512.FusedMultiplyAdd(a1, s, c11);
-            c21 = Vector512.FusedMultiplyAdd(a2, s, c21); c31 = Vector512.FusedMultiplyAdd(a3, s, c31);
+            c01 = Vector512.FusedMultiplyAdd(a0, s, c01);
+            if (n > 1) c11 = Vector512.FusedMultiplyAdd(a1, s, c11);
+            if (n > 2) c21 = Vector512.FusedMultiplyAdd(a2, s, c21);
+            if (n > 3) c31 = Vector512.FusedMultiplyAdd(a3, s, c31);
             s = Vector512.Create(b2[kb]);
-            c02 = Vector512.FusedMultiplyAdd(a0, s, c02); c12 = Vector512.FusedMultiplyAdd(a1, s, c12);
-            c22 = Vector512.FusedMultiplyAdd(a2, s, c22); c32 = Vector512.FusedMultiplyAdd(a3, s, c32);
+            c02 = Vector512.FusedMultiplyAdd(a0, s, c02);
+            if (n > 1) c12 = Vector512.FusedMultiplyAdd(a1, s, c12);
+            if (n > 2) c22 = Vector512.FusedMultiplyAdd(a2, s, c22);
+            if (n > 3) c32 = Vector512.FusedMultiplyAdd(a3, s, c32);
             s = Vector512.Create(b3[kb]);
-            c03 = Vector512.FusedMultiplyAdd(a0, s, c03); c13 = Vector512.FusedMultiplyAdd(a1, s, c13);
-            c23 = Vector512.FusedMultiplyAdd(a2, s, c23); c33 = Vector512.FusedMultiplyAdd(a3, s, c33);
+            c03 = Vector512.FusedMultiplyAdd(a0, s, c03);
+            if (n > 1) c13 = Vector512.FusedMultiplyAdd(a1, s, c13);
+            if (n > 2) c23 = Vector512.FusedMultiplyAdd(a2, s, c23);
+            if (n > 3) c33 = Vector512.FusedMultiplyAdd(a3, s, c33);
         }
-        c00.Store(tile); c10.Store(tile + 16); c20.Store(tile + 32); c30.Store(tile + 48);
-        c01.Store(tile + 64); c11.Store(tile + 80); c21.Store(tile + 96); c31.Store(tile + 112);
-        c02.Store(tile + 128); c12.Store(tile + 144); c22.Store(tile + 160); c32.Store(tile + 176);
-        c03.Store(tile + 192); c13.Store(tile + 208); c23.Store(tile + 224); c33.Store(tile + 240);
+        c00.Store(tile); c01.Store(tile + Rows); c02.Store(tile + 2 * Rows); c03.Store(tile + 3 * Rows);
+        if (n > 1) { c10.Store(tile + 16); c11.Store(tile + Rows + 16); c12.Store(tile + 2 * Rows + 16); c13.Store(tile + 3 * Rows + 16); }
+        if (n > 2) { c20.Store(tile + 32); c21.Store(tile + Rows + 32); c22.Store(tile + 2 * Rows + 32); c23.Store(tile + 3 * Rows + 32); }
+        if (n > 3) { c30.Store(tile + 48); c31.Store(tile + Rows + 48); c32.Store(tile + 2 * Rows + 48); c33.Store(tile + 3 * Rows + 48); }
     }
+
+    /// <summary>How many vectors of 16 rows a block has: a type, so that each count gets its own compiled body.</summary>
+    private interface IVectorCount
+    {
+        static abstract int Value { get; }
+    }
+
+    private struct One : IVectorCount { public static int Value => 1; }
+    private struct Two : IVectorCount { public static int Value => 2; }
+    private struct Three : IVectorCount { public static int Value => 3; }
+    private struct Four : IVectorCount { public static int Value => 4; }
 }

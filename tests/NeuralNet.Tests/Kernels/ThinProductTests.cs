@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Kernels;
 using static NeuralNet.Tests.Kernels.Accuracy;
@@ -48,4 +49,89 @@ public unsafe class ThinProductTests
         Accuracy.ShouldMatch(c, expected, initial.PointwiseAbs() + Abs(a) * Abs(b) + biasColumns.PointwiseAbs());
     }
 
+    public static TheoryData<int, int, int, int, string, bool> Placements()
+    {
+        // (rows, lda, k, columns): aligned columns (lda a multiple of 16: 256 rows = 16 or 17 vectors by the lead, 80 =
+        // five vectors, cut 3 + 2; 32 and 10-in-16 below one block), unaligned ones with a tail (100, 10, 50).
+        var data = new TheoryData<int, int, int, int, string, bool>();
+        foreach (var (m, lda, k, n) in new[] { (256, 256, 150, 16), (80, 80, 70, 9), (32, 32, 64, 4), (10, 16, 40, 8), (100, 100, 50, 12), (10, 10, 128, 8), (50, 57, 33, 31) })
+            foreach (int lead in new[] { 0, 1, 2, 7, 14, 15 })
+                foreach (string layout in new[] { "column-major", "row-major", "strided" })
+                    data.Add(m, lda, k, n * 100 + lead, layout, lead % 2 == 0);
+        return data;
+    }
+
+    /// <summary>
+    /// A placed at every offset from a cache line (the blocks start above row 0 to align W's columns and drop the rows
+    /// outside C), C in each layout the three ways of writing it out take, accumulating or not: the bits of the scalar
+    /// path, and Math.NET in double.
+    /// </summary>
+    [Theory, MemberData(nameof(Placements))]
+    public void Every_alignment_of_A_and_layout_of_C_gives_the_scalar_bits(int m, int lda, int k, int columnsAndLead, string layout, bool accumulate)
+    {
+        int n = columnsAndLead / 100, lead = columnsAndLead % 100;
+        Matrix<float> a = TestData.Uniform(m, k, 1), b = TestData.Uniform(k, n, 2), c0 = TestData.Uniform(m, n, 3);
+        Matrix<float> bias = TestData.Uniform(m, 1, 4), columnBias = TestData.Uniform(1, n, 5);
+        // A's storage: an aligned block, A starting `lead` floats in, columns lda apart, NaN in every gap (a value the
+        // kernel must never let into C).
+        float* storage = (float*)NativeMemory.AlignedAlloc((nuint)((lead + lda * k + 64) * sizeof(float)), 64);
+        int cLength = 2 * m * n + 2 * m + 2 * n;
+        float* vector = (float*)NativeMemory.AlignedAlloc((nuint)(cLength * sizeof(float)), 64), scalar = (float*)NativeMemory.AlignedAlloc((nuint)(cLength * sizeof(float)), 64);
+        try
+        {
+            new Span<float>(storage, lead + lda * k + 64).Fill(float.NaN);
+            for (int p = 0; p < k; p++)
+                for (int i = 0; i < m; i++) storage[lead + i + p * lda] = a[i, p];
+            StridedMatrix Place(float* data) => layout switch
+            {
+                "column-major" => new StridedMatrix(data, 1, m),
+                "row-major" => new StridedMatrix(data, n, 1),
+                _ => new StridedMatrix(data, 2 * n, 2),  // neither stride 1
+            };
+            void Fill(float* target)
+            {
+                new Span<float>(target, cLength).Fill(float.NaN);
+                StridedMatrix placed = Place(target);
+                for (int i = 0; i < m; i++)
+                    for (int j = 0; j < n; j++) placed.Data[i * placed.RowStride + j * placed.ColumnStride] = c0[i, j];
+            }
+            Fill(vector);
+            Fill(scalar);
+            fixed (float* pb = b.AsColumnMajorArray(), pbias = bias.AsColumnMajorArray(), pcolumn = columnBias.AsColumnMajorArray())
+            {
+                GemmProblem problem = new()
+                {
+                    A = new StridedMatrix(storage + lead, 1, lda), B = StridedMatrix.ColumnMajor(pb, k), C = Place(vector),
+                    M = m, N = n, K = k, Accumulate = accumulate, RowBias = accumulate ? null : pbias, ColumnBias = accumulate ? pcolumn : null,
+                    Width = SimdWidth.Vector512,
+                };
+                if (Simd.Supported >= SimdWidth.Vector512) ThinProduct.Applies(problem).Should().BeTrue();
+                using (Simd.Force(SimdWidth.Vector512)) Gemm.RunSerial(problem with { Width = Simd.Width });
+                using (Simd.Force(SimdWidth.Scalar)) Gemm.RunSerial(problem with { C = Place(scalar), Width = Simd.Width });
+            }
+            Matrix<float> result = Matrix<float>.Build.Dense(m, n);
+            StridedMatrix written = Place(vector), reference = Place(scalar);
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++)
+                {
+                    float value = written.Data[i * written.RowStride + j * written.ColumnStride];
+                    value.Should().Be(reference.Data[i * reference.RowStride + j * reference.ColumnStride], $"C[{i}, {j}] has the scalar path's bits");
+                    result[i, j] = value;
+                }
+            // Nothing outside C was written: every gap of the strided layout, and past its end, is still NaN.
+            if (layout == "strided")
+                for (int q = 0; q < cLength; q++)
+                    if (q % 2 == 1 || q / (2 * n) >= m) float.IsNaN(vector[q]).Should().BeTrue($"float {q} lies outside C");
+            Matrix<double> start = accumulate
+                ? D(c0) + Matrix<double>.Build.Dense(m, n, (_, j) => columnBias[0, j])
+                : Matrix<double>.Build.Dense(m, n, (i, _) => bias[i, 0]);
+            Accuracy.ShouldMatch(result, start + D(a) * D(b), start.PointwiseAbs() + Abs(a) * Abs(b));
+        }
+        finally
+        {
+            NativeMemory.AlignedFree(storage);
+            NativeMemory.AlignedFree(vector);
+            NativeMemory.AlignedFree(scalar);
+        }
+    }
 }
