@@ -15,8 +15,8 @@ namespace NeuralNet.Kernels;
 /// <para>
 /// Every element is the micro-kernel's chain: (C or 0) + row bias + column bias, then one FMA per k in order, so the
 /// bits are those of <see cref="Gemm"/>'s other paths and of every other width. Columns past the last group of four go
-/// to <see cref="Gemm.RunSerial"/>'s general path, and so do rows past the last whole vector when W's columns cannot be
-/// aligned.
+/// to <see cref="Gemm.RunSerial"/>'s general path; rows past the last whole vector, when W's columns cannot be aligned,
+/// go through one padded vector here.
 /// </para>
 /// <para>
 /// The blocks start where W's columns start a cache line (a managed array is only 8-byte aligned, and a 64-byte load
@@ -39,7 +39,7 @@ internal static unsafe class ThinProduct
     internal static int Run(in GemmProblem p)
     {
         int columns = Blocks(p);
-        int rows = p.A.ColumnStride % VectorRows == 0 ? p.M : p.M / VectorRows * VectorRows;
+        int rows = Reach(p);
         if (rows < p.M)
         {
             // The last rows of an A whose columns cannot all be aligned (10 classes, say): copied into one aligned vector
@@ -66,10 +66,9 @@ internal static unsafe class ThinProduct
         int columns = problem.N / Columns * Columns;
         nint lda = problem.A.ColumnStride;
         // With lda a multiple of a vector, every column of A has the same offset from a cache line: start the blocks that
-        // many rows above row 0 and cover every row. Otherwise no start aligns them all: whole vectors from row 0 only.
-        bool aligned = lda % VectorRows == 0;
-        int lead = aligned ? (int)(((nint)problem.A.Data & 63) / sizeof(float)) : 0;
-        int rows = aligned ? problem.M : problem.M / VectorRows * VectorRows;
+        // many rows above row 0 (Reach: and cover every row).
+        int lead = lda % VectorRows == 0 ? (int)(((nint)problem.A.Data & 63) / sizeof(float)) : 0;
+        int rows = Reach(problem);
         float* tile = PackBuffers.ForCurrentThread().Tile(Rows * columns);
         int vectors;
         int total = (rows + lead + VectorRows - 1) / VectorRows;  // 0 when no whole vector fits
@@ -101,8 +100,15 @@ internal static unsafe class ThinProduct
     }
 
     /// <summary>
+    /// The rows from 0 that <see cref="Blocks"/> covers where A lies: all of them when lda is a multiple of a vector (every
+    /// column then aligns at the same start), else the whole vectors only, since no start aligns every column and an
+    /// unaligned load past the last row may leave A's memory.
+    /// </summary>
+    private static int Reach(in GemmProblem p) => p.A.ColumnStride % VectorRows == 0 ? p.M : p.M / VectorRows * VectorRows;
+
+    /// <summary>
     /// The accumulators' start for rows [i, i + 16·vectors) and every whole group of columns, column-major with 64 rows
-    /// per column: (C or 0) + row bias + column bias, in the micro-kernel's order; 0 for rows outside C.
+    /// per column: (C or 0) + row bias + column bias, in the micro-kernel's order; rows outside C take neither C nor a row bias.
     /// </summary>
     private static void Start(in GemmProblem p, int i, int vectors, int columns, float* tile)
     {

@@ -49,27 +49,26 @@ public unsafe class ThinProductTests
         Accuracy.ShouldMatch(c, expected, initial.PointwiseAbs() + Abs(a) * Abs(b) + biasColumns.PointwiseAbs());
     }
 
-    public static TheoryData<int, int, int, int, string, bool> Placements()
+    public static TheoryData<int, int, int, int, int, string, bool> Placements()
     {
         // (rows, lda, k, columns): aligned columns (lda a multiple of 16: 256 rows = 16 or 17 vectors by the lead, 80 =
         // five vectors, cut 3 + 2; 32 and 10-in-16 below one block), unaligned ones with a tail (100, 10, 50).
-        var data = new TheoryData<int, int, int, int, string, bool>();
+        var data = new TheoryData<int, int, int, int, int, string, bool>();
         foreach (var (m, lda, k, n) in new[] { (256, 256, 150, 16), (80, 80, 70, 9), (32, 32, 64, 4), (10, 16, 40, 8), (100, 100, 50, 12), (10, 10, 128, 8), (50, 57, 33, 31) })
             foreach (int lead in new[] { 0, 1, 2, 7, 14, 15 })
                 foreach (string layout in new[] { "column-major", "row-major", "strided" })
-                    data.Add(m, lda, k, n * 100 + lead, layout, lead % 2 == 0);
+                    data.Add(m, lda, k, n, lead, layout, lead % 2 == 0);
         return data;
     }
 
     /// <summary>
-    /// A placed at every offset from a cache line (the blocks start above row 0 to align W's columns and drop the rows
+    /// A placed at offsets 0–15 floats from a cache line (the blocks start above row 0 to align W's columns and drop the rows
     /// outside C), C in each layout the three ways of writing it out take, accumulating or not: the bits of the scalar
     /// path, and Math.NET in double.
     /// </summary>
     [Theory, MemberData(nameof(Placements))]
-    public void Every_alignment_of_A_and_layout_of_C_gives_the_scalar_bits(int m, int lda, int k, int columnsAndLead, string layout, bool accumulate)
+    public void Every_alignment_of_A_and_layout_of_C_gives_the_scalar_bits(int m, int lda, int k, int n, int lead, string layout, bool accumulate)
     {
-        int n = columnsAndLead / 100, lead = columnsAndLead % 100;
         Matrix<float> a = TestData.Uniform(m, k, 1), b = TestData.Uniform(k, n, 2), c0 = TestData.Uniform(m, n, 3);
         Matrix<float> bias = TestData.Uniform(m, 1, 4), columnBias = TestData.Uniform(1, n, 5);
         // A's storage: an aligned block, A starting `lead` floats in, columns lda apart, NaN in every gap (a value the
