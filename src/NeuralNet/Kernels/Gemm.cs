@@ -92,9 +92,7 @@ internal static unsafe class Gemm
         }
         if (ThinProduct.Applies(problem))
         {
-            // Every row in whole groups of four columns there; the columns right of them here.
-            int columns = ThinProduct.Run(problem);
-            if (columns < problem.N) RunGeneral(problem.Columns(columns, problem.N - columns));
+            ThinProduct.Run(problem);
             return;
         }
         RunGeneral(problem);

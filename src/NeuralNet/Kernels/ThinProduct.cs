@@ -14,9 +14,10 @@ namespace NeuralNet.Kernels;
 /// <remarks>
 /// <para>
 /// Every element is the micro-kernel's chain: (C or 0) + row bias + column bias, then one FMA per k in order, so the
-/// bits are those of <see cref="Gemm"/>'s other paths and of every other width. Columns past the last group of four go
-/// to <see cref="Gemm.RunSerial"/>'s general path; rows past the last whole vector, when W's columns cannot be aligned,
-/// go through one padded vector here.
+/// bits are those of <see cref="Gemm"/>'s other paths and of every other width. A last group of fewer than four
+/// columns repeats one of them (the copies are dropped); rows past the last whole vector, when W's columns cannot be
+/// aligned, go through one padded vector. So the whole product runs here: a 10-class layer at batch 16 used to leave its
+/// last two columns to the general path, which packed A for them (3.4 µs of a 1 µs product).
 /// </para>
 /// <para>
 /// The blocks start where W's columns start a cache line (a managed array is only 8-byte aligned, and a 64-byte load
@@ -35,10 +36,10 @@ internal static unsafe class ThinProduct
     /// <summary>Rows of A (columns of W) per slice of k: a block's 64 rows of a slice are 32 KB, which stay in L1 while every group of columns uses them.</summary>
     private const int KSlice = 128;
 
-    /// <summary>Every row in whole groups of columns; returns how many columns it covered (the rest is the caller's).</summary>
-    internal static int Run(in GemmProblem p)
+    /// <summary>The whole product: every row and every column.</summary>
+    internal static void Run(in GemmProblem p)
     {
-        int columns = Blocks(p);
+        Blocks(p);
         int rows = Reach(p);
         if (rows < p.M)
         {
@@ -56,14 +57,15 @@ internal static unsafe class ThinProduct
             }
             Blocks(p.Rows(rows, tail) with { A = new StridedMatrix(padded, 1, VectorRows) });
         }
-        return columns;
     }
 
-    /// <summary>The rows the blocks can reach where A lies (see the remarks), in whole groups of columns; returns the columns covered.</summary>
-    private static int Blocks(in GemmProblem p)
+    /// <summary>The rows the blocks can reach where A lies (see the remarks), every column.</summary>
+    private static void Blocks(in GemmProblem p)
     {
         GemmProblem problem = p;  // a local copy: the loops below then keep its fields in registers
-        int columns = problem.N / Columns * Columns;
+        // Whole groups of four: a last, partial group repeats its last column of B in the missing ones, whose sums are
+        // dropped (three columns of wasted FMAs at most, where the general path would pack A and run edge tiles).
+        int columns = (problem.N + Columns - 1) / Columns * Columns;
         nint lda = problem.A.ColumnStride;
         // With lda a multiple of a vector, every column of A has the same offset from a cache line: start the blocks that
         // many rows above row 0 (Reach: and cover every row).
@@ -85,18 +87,18 @@ internal static unsafe class ThinProduct
                 for (int j = 0; j < columns; j += Columns)
                 {
                     float* b = problem.B.Data + j * problem.B.ColumnStride + k0 * problem.B.RowStride, t = tile + j * Rows;
+                    int live = Math.Min(Columns, problem.N - j);
                     switch (vectors)
                     {
-                        case 4: Block<Four>(kc, a, lda, b, problem.B.RowStride, problem.B.ColumnStride, t); break;
-                        case 3: Block<Three>(kc, a, lda, b, problem.B.RowStride, problem.B.ColumnStride, t); break;
-                        case 2: Block<Two>(kc, a, lda, b, problem.B.RowStride, problem.B.ColumnStride, t); break;
-                        default: Block<One>(kc, a, lda, b, problem.B.RowStride, problem.B.ColumnStride, t); break;
+                        case 4: Block<Four>(kc, a, lda, b, problem.B.RowStride, problem.B.ColumnStride, live, t); break;
+                        case 3: Block<Three>(kc, a, lda, b, problem.B.RowStride, problem.B.ColumnStride, live, t); break;
+                        case 2: Block<Two>(kc, a, lda, b, problem.B.RowStride, problem.B.ColumnStride, live, t); break;
+                        default: Block<One>(kc, a, lda, b, problem.B.RowStride, problem.B.ColumnStride, live, t); break;
                     }
                 }
             }
-            Finish(problem, i, vectors, columns, tile);
+            Finish(problem, i, vectors, tile);
         }
-        return columns;
     }
 
     /// <summary>
@@ -107,12 +109,15 @@ internal static unsafe class ThinProduct
     private static int Reach(in GemmProblem p) => p.A.ColumnStride % VectorRows == 0 ? p.M : p.M / VectorRows * VectorRows;
 
     /// <summary>
-    /// The accumulators' start for rows [i, i + 16·vectors) and every whole group of columns, column-major with 64 rows
-    /// per column: (C or 0) + row bias + column bias, in the micro-kernel's order; rows outside C take neither C nor a row bias.
+    /// The accumulators' start for rows [i, i + 16·vectors) and every column of the groups, column-major with 64 rows
+    /// per column: (C or 0) + row bias + column bias, in the micro-kernel's order; rows outside C take neither C nor a row
+    /// bias, and the columns past C's last are zeros (never a stale value that could be a NaN or a subnormal).
     /// </summary>
     private static void Start(in GemmProblem p, int i, int vectors, int columns, float* tile)
     {
-        for (int j = 0; j < columns; j++)
+        for (int j = p.N; j < columns; j++)
+            for (int v = 0; v < vectors; v++) Vector512<float>.Zero.Store(tile + j * Rows + v * VectorRows);
+        for (int j = 0; j < p.N; j++)
         {
             Vector512<float> columnBias = p.ColumnBias != null ? Vector512.Create(p.ColumnBias[j]) : Vector512<float>.Zero;
             for (int v = 0; v < vectors; v++)
@@ -153,17 +158,17 @@ internal static unsafe class ThinProduct
     }
 
     /// <summary>Writes the rows of the block (16·vectors from row i) that lie in C to C.</summary>
-    private static void Finish(in GemmProblem p, int i, int vectors, int columns, float* tile)
+    private static void Finish(in GemmProblem p, int i, int vectors, float* tile)
     {
-        int first = Math.Max(i, 0), end = Math.Min(i + vectors * VectorRows, p.M);
+        int first = Math.Max(i, 0), end = Math.Min(i + vectors * VectorRows, p.M), columns = p.N;
         StridedMatrix c = p.C;
         if (c.ColumnStride == 1 && Sse.IsSupported)
         {
             // C is Cᵀ of a column-major z (a row of C is a run of samples): 4 × 4 blocks of the tile, transposed in
             // registers, are four runs of four values of C.
-            int row = first;
+            int row = first, whole = columns / Columns * Columns;
             for (; row + 4 <= end; row += 4)
-                for (int j = 0; j < columns; j += 4)
+                for (int j = 0; j < whole; j += 4)
                 {
                     float* t = tile + j * Rows + (row - i), d = c.Data + row * c.RowStride + j;
                     Vector128<float> c0 = Vector128.Load(t), c1 = Vector128.Load(t + Rows), c2 = Vector128.Load(t + 2 * Rows), c3 = Vector128.Load(t + 3 * Rows);
@@ -173,6 +178,10 @@ internal static unsafe class ThinProduct
                     Sse.MoveLowToHigh(t2, t3).Store(d + 2 * c.RowStride);
                     Sse.MoveHighToLow(t3, t2).Store(d + 3 * c.RowStride);
                 }
+            // The rows of the transposed blocks in a last, partial group of columns.
+            for (int j = whole; j < columns; j++)
+                for (int r = first; r < row; r++)
+                    c.Data[r * c.RowStride + j] = tile[j * Rows + r - i];
             first = row;
         }
         else if (c.RowStride == 1)
@@ -186,9 +195,13 @@ internal static unsafe class ThinProduct
                 c.Data[row * c.RowStride + j * c.ColumnStride] = tile[j * Rows + row - i];
     }
 
-    /// <summary>Adds k ∈ [0, kc) of A from <paramref name="a"/> and of B from <paramref name="b"/> to the accumulators at <paramref name="tile"/>: TCount vectors of rows × 4 columns.</summary>
+    /// <summary>
+    /// Adds k ∈ [0, kc) of A from <paramref name="a"/> and of B from <paramref name="b"/> to the accumulators at
+    /// <paramref name="tile"/>: TCount vectors of rows × 4 columns, of which the first <paramref name="live"/> are B's (the
+    /// others repeat the last of them).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Block<TCount>(int kc, float* a, nint lda, float* b, nint ldb, nint bColumn, float* tile)
+    private static void Block<TCount>(int kc, float* a, nint lda, float* b, nint ldb, nint bColumn, int live, float* tile)
         where TCount : struct, IVectorCount
     {
         // TCount is a struct, so the JIT compiles one body per count with the unused vectors' code removed.
@@ -199,7 +212,7 @@ internal static unsafe class ThinProduct
         if (n > 1) { c10 = Vector512.Load(tile + 16); c11 = Vector512.Load(tile + Rows + 16); c12 = Vector512.Load(tile + 2 * Rows + 16); c13 = Vector512.Load(tile + 3 * Rows + 16); }
         if (n > 2) { c20 = Vector512.Load(tile + 32); c21 = Vector512.Load(tile + Rows + 32); c22 = Vector512.Load(tile + 2 * Rows + 32); c23 = Vector512.Load(tile + 3 * Rows + 32); }
         if (n > 3) { c30 = Vector512.Load(tile + 48); c31 = Vector512.Load(tile + Rows + 48); c32 = Vector512.Load(tile + 2 * Rows + 48); c33 = Vector512.Load(tile + 3 * Rows + 48); }
-        float* b0 = b, b1 = b0 + bColumn, b2 = b1 + bColumn, b3 = b2 + bColumn;
+        float* b0 = b, b1 = live > 1 ? b0 + bColumn : b0, b2 = live > 2 ? b1 + bColumn : b1, b3 = live > 3 ? b2 + bColumn : b2;
         for (int k = 0; k < kc; k++, a += lda)
         {
             nint kb = k * ldb;

@@ -7,7 +7,8 @@ namespace NeuralNet.Tests.Kernels;
 
 /// <summary>
 /// A thin C whose A has contiguous columns (what a small batch's forward product becomes, transposed) on every width:
-/// on the Vector512 path <see cref="ThinProduct"/> computes its whole 64 × 4 blocks and the general path the rest. The
+/// on the Vector512 path <see cref="ThinProduct"/> computes all of it, in blocks of 64 × 4 (a last group of fewer columns
+/// padded), elsewhere the general path. The
 /// Dense layer never accumulates into such a product, so these tests reach the accumulate start (C read back) directly,
 /// with and without a row bias, against Math.NET in double.
 /// </summary>
@@ -52,9 +53,10 @@ public unsafe class ThinProductTests
     public static TheoryData<int, int, int, int, int, string, bool> Placements()
     {
         // (rows, lda, k, columns): aligned columns (lda a multiple of 16: 256 rows = 16 or 17 vectors by the lead, 80 =
-        // five vectors, cut 3 + 2; 32 and 10-in-16 below one block), unaligned ones with a tail (100, 10, 50).
+        // five vectors, cut 3 + 2; 32 and 10-in-16 below one block), unaligned ones with a tail (100, 10, 50, 20); a last,
+        // partial group of columns (9, 31, 10: a batch of 16 or 20 through a 10-class layer, x as A).
         var data = new TheoryData<int, int, int, int, int, string, bool>();
-        foreach (var (m, lda, k, n) in new[] { (256, 256, 150, 16), (80, 80, 70, 9), (32, 32, 64, 4), (10, 16, 40, 8), (100, 100, 50, 12), (10, 10, 128, 8), (50, 57, 33, 31) })
+        foreach (var (m, lda, k, n) in new[] { (256, 256, 150, 16), (80, 80, 70, 9), (32, 32, 64, 4), (10, 16, 40, 8), (100, 100, 50, 12), (10, 10, 128, 8), (50, 57, 33, 31), (16, 16, 128, 10), (20, 20, 33, 10) })
             foreach (int lead in new[] { 0, 1, 2, 7, 14, 15 })
                 foreach (string layout in new[] { "column-major", "row-major", "strided" })
                     data.Add(m, lda, k, n, lead, layout, lead % 2 == 0);
