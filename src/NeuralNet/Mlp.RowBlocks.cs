@@ -29,11 +29,20 @@ public sealed partial class Mlp
         internal const int MinimumRows = 2 * Unit;
 
         /// <summary>
-        /// And from this many multiply-adds in the Dense layers: below it, handing a block to the other core and copying rows
-        /// in and out cost more than the block's arithmetic (64-32-10 at 16 rows, 38 K multiply-adds: 2.4 µs on one thread,
-        /// 4.8 µs in two blocks, Zen 5; at 64 rows, 151 K, 7.8 and 7.1 µs).
+        /// And from this many multiply-adds in the Dense layers: below it, handing a block to the other core, copying rows in
+        /// and out and the two cores slowing each other down cost more than the block's arithmetic. Zen 5, two vCPUs 430–490 ns
+        /// apart (a Stopwatch probe, one process, one and two threads alternated): 256-128-10 at 32 rows (1.1 M) ran 0.74×
+        /// the one-thread speed in blocks and 1.25× with its first product's k in halves; at 64 rows (2.2 M) 1.35× in blocks.
         /// </summary>
-        internal const long MinimumWork = 1L << 17;
+        internal const long MinimumWork = 1L << 21;
+
+        /// <summary>
+        /// And from this many multiply-adds per row; a network with fewer predicts on one thread at every batch size
+        /// (<see cref="Mlp.PredictInto"/>): its products are too short for a second core. On the machine above 64-32-10
+        /// (2,368 per row) ran 0.5–1.0× the one-thread speed in blocks from 64 to 2,048 rows (two one-thread Predicts of
+        /// separate models at once each took 1.2–1.6× their time alone), and 0.6–0.8× with its products split.
+        /// </summary>
+        internal const long MinimumRowWork = 1L << 15;
 
         private readonly Mlp _model;
         private readonly Matrix<float>?[] _inputs, _outputs;
@@ -54,6 +63,7 @@ public sealed partial class Mlp
         {
             int rows = input.RowCount, threads = Math.Min(KernelThreads.Limit, KernelThreads.Count);
             if (threads < 2 || rows < MinimumRows || !model._rowIndependent || rows * model._multiplyAddsPerRow < MinimumWork
+                || model._multiplyAddsPerRow < MinimumRowWork
                 || output.RowCount != rows || output.ColumnCount != model.OutputCount) return false;
             int blocks = Math.Min(threads, rows / Unit);
             RowBlocks job = buffers.Blocks is { } existing && existing._starts.Length == blocks

@@ -19,9 +19,9 @@ public class RowBlockPredictTests
     [Theory, MemberData(nameof(Batches))]
     public void Every_thread_count_gives_the_bits_of_one_thread_layer_by_layer(int rows)
     {
-        // Wide enough that even 15 rows are worth blocks (RowBlocks.MinimumWork).
-        Mlp model = SampleModels.EveryLayerKind(wideInputs: 64);
-        Matrix<float> x = SampleModels.Inputs(rows, 64, seed: rows);
+        // Wide enough that 16 rows are worth blocks (RowBlocks.MinimumWork, MinimumRowWork: 156 K multiply-adds a row).
+        Mlp model = SampleModels.EveryLayerKind(wideInputs: 300);
+        Matrix<float> x = SampleModels.Inputs(rows, 300, seed: rows);
         Matrix<float> h = x;
         using (KernelThreads.Force(1))
             foreach (ILayer layer in model.Layers) h = layer.Predict(h);
@@ -55,14 +55,19 @@ public class RowBlockPredictTests
         if (KernelThreads.Count >= 2) parts.Should().BeGreaterThan(0, "the second block is a helper's part");
     }
 
-    [Fact]
-    public void A_batch_with_little_arithmetic_runs_on_the_calling_thread()
+    [Theory]
+    [InlineData(784, 256, 10, 8, 1)]   // 1.6 M multiply-adds: under RowBlocks.MinimumWork, the first product's halves, one on the helper
+    [InlineData(64, 32, 10, 16, 0)]    // 2,368 multiply-adds a row (under MinimumRowWork): one thread at every batch size
+    [InlineData(64, 32, 10, 1024, 0)]
+    [InlineData(256, 128, 10, 32, 1)]  // 1.1 M: the first product's k in halves, one on the helper
+    [InlineData(256, 128, 10, 64, 1)]  // 2.2 M: two row blocks
+    public void How_many_parts_a_batch_hands_out_follows_its_arithmetic(int inputs, int hidden, int outputs, int rows, int parts)
     {
-        // 64-32-10 at 16 rows (38 K multiply-adds) costs twice as much in two blocks as on one thread. On a one-core machine
-        // nothing ever runs on a helper, and this checks only the bits.
-        var model = new Mlp(new Dense(64, 32, seed: 1), new ReLU(), new Dense(32, 10, seed: 2), new Softmax());
-        Matrix<float> x = SampleModels.Inputs(16, 64, seed: 5);
-        PartsOnTwoThreads(model, x).Should().Be(0, "no part was handed out");
+        // On a one-core machine nothing ever runs on a helper, and this checks only the bits.
+        var model = new Mlp(new Dense(inputs, hidden, seed: 1), new ReLU(), new Dense(hidden, outputs, seed: 2), new Softmax());
+        Matrix<float> x = SampleModels.Inputs(rows, inputs, seed: 5);
+        long handedOut = PartsOnTwoThreads(model, x);
+        if (KernelThreads.Count >= 2 || parts == 0) handedOut.Should().Be(parts, "parts handed to the helper");
     }
 
     /// <summary>Predicts on one thread and on two, asserts the same bits, and returns how many parts the two-thread call handed out.</summary>
