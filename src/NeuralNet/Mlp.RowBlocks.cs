@@ -37,10 +37,11 @@ public sealed partial class Mlp
         internal const long MinimumWork = 1L << 21;
 
         /// <summary>
-        /// And from this many multiply-adds per row; a network with fewer predicts on one thread at every batch size
-        /// (<see cref="Mlp.PredictInto"/>): its products are too short for a second core. On the machine above 64-32-10
-        /// (2,368 per row) ran 0.5–1.0× the one-thread speed in blocks from 64 to 2,048 rows (two one-thread Predicts of
-        /// separate models at once each took 1.2–1.6× their time alone), and 0.6–0.8× with its products split.
+        /// A network with fewer multiply-adds per row predicts on one thread at every batch size, neither in blocks nor with
+        /// its products split (<see cref="Mlp.PredictInto"/> decides before it asks for blocks): its products are too short
+        /// for a second core. On the machine above 64-32-10 (2,368 per row) ran 0.5–1.0× the one-thread speed in blocks from
+        /// 64 to 2,048 rows (two one-thread Predicts of separate models at once each took 1.2–1.6× their time alone), and
+        /// 0.6–0.8× with its products split.
         /// </summary>
         internal const long MinimumRowWork = 1L << 15;
 
@@ -63,7 +64,6 @@ public sealed partial class Mlp
         {
             int rows = input.RowCount, threads = Math.Min(KernelThreads.Limit, KernelThreads.Count);
             if (threads < 2 || rows < MinimumRows || !model._rowIndependent || rows * model._multiplyAddsPerRow < MinimumWork
-                || model._multiplyAddsPerRow < MinimumRowWork
                 || output.RowCount != rows || output.ColumnCount != model.OutputCount) return false;
             int blocks = Math.Min(threads, rows / Unit);
             RowBlocks job = buffers.Blocks is { } existing && existing._starts.Length == blocks

@@ -263,19 +263,18 @@ public sealed partial class Mlp
     }
 
     /// <summary>
-    /// Runs the layers from <paramref name="input"/> into <paramref name="output"/>: in row blocks, one per core, when that
-    /// applies (<see cref="RowBlocks"/>), else through this thread's per-layer scratch, on this thread alone when the
-    /// network is too small per row for a second core to pay (<see cref="RowBlocks.MinimumRowWork"/>).
+    /// Runs the layers from <paramref name="input"/> into <paramref name="output"/>: on this thread alone when the network
+    /// is too small per row for a second core to pay (<see cref="RowBlocks.MinimumRowWork"/>), else in row blocks, one per
+    /// core, when that applies (<see cref="RowBlocks"/>), else through this thread's per-layer scratch.
     /// </summary>
     private void PredictInto(Matrix<float> input, Matrix<float> output, PredictBuffers buffers)
     {
-        if (RowBlocks.TryRun(this, input, output, buffers)) return;
         if (_multiplyAddsPerRow < RowBlocks.MinimumRowWork)
         {
             using (Kernels.KernelThreads.Force(1)) PredictLayers(input, output, buffers.Layers);
             return;
         }
-        PredictLayers(input, output, buffers.Layers);
+        if (!RowBlocks.TryRun(this, input, output, buffers)) PredictLayers(input, output, buffers.Layers);
     }
 
     /// <summary>Runs the layers from <paramref name="input"/> into <paramref name="output"/>, through per-layer scratch.</summary>

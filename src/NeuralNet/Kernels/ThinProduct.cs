@@ -16,8 +16,8 @@ namespace NeuralNet.Kernels;
 /// Every element is the micro-kernel's chain: (C or 0) + row bias + column bias, then one FMA per k in order, so the
 /// bits are those of <see cref="Gemm"/>'s other paths and of every other width. A last group of fewer than four
 /// columns repeats one of them (the copies are dropped); rows past the last whole vector, when W's columns cannot be
-/// aligned, go through one padded vector. So the whole product runs here: a 10-class layer at batch 16 used to leave its
-/// last two columns to the general path, which packed A for them (3.4 µs of a 1 µs product).
+/// aligned, go through one padded vector. So the whole product runs here, never partly on the general path, which
+/// would pack A for a few columns.
 /// </para>
 /// <para>
 /// The blocks start where W's columns start a cache line (a managed array is only 8-byte aligned, and a 64-byte load
