@@ -139,15 +139,14 @@ internal sealed class MiniBatcher
         private readonly int _n = n, _columns = columns, _from = from, _to = to;
 
         public static void Run(in TransposePart part) =>
-            Transpose(part._source, part._n, part._columns, part._destination, part._from, part._to);
+            Transpose(new ContiguousRows(part._source, part._columns), part._n, part._destination, part._from, part._to);
     }
 
     /// <summary>
-    /// The given rows of a row-major matrix into a column-major batch: each row copied into a row-major scratch batch (a
-    /// contiguous read), then the scratch transposed into the batch in 8 × 8 blocks (AVX: eight loads, the transpose in
-    /// registers, eight stores), which writes every destination line whole. Gathering value by value, or with gather
-    /// instructions, cost 2–5× as much. On two cores each gathers half of the columns (MNIST, batch 64, two threads: an
-    /// epoch 1.10–1.17× its bare steps, against 1.2–1.3× gathered on the calling core).
+    /// The given rows of a row-major matrix into a column-major batch, transposed straight from those rows in 8 × 8
+    /// blocks (<see cref="Transpose"/>): eight source rows read in step, one contiguous stream each. Gathering value by
+    /// value, or with gather instructions, cost 2–5× as much, and copying the rows into a scratch batch first 1.3–2×
+    /// (Zen 5: the scratch of a 256-row batch, 800 KB, fell out of L2). On two cores each gathers half of the columns.
     /// </summary>
     private static unsafe void GatherRows(float[] rowMajor, int columns, ReadOnlySpan<int> rows, float[] destination)
     {
@@ -161,8 +160,8 @@ internal sealed class MiniBatcher
         {
             Span<GatherPart> parts =
             [
-                new GatherPart(source, columns, r, n, d, 0, threads >= 2 ? half : columns),
-                new GatherPart(source, columns, r, n, d, half, columns),
+                new GatherPart(new IndexedRows(source, columns, r), n, d, 0, threads >= 2 ? half : columns),
+                new GatherPart(new IndexedRows(source, columns, r), n, d, half, columns),
             ];
             if (threads >= 2) KernelThreads.Run<GatherPart>(parts, 2);
             else GatherPart.Run(parts[0]);
@@ -172,54 +171,69 @@ internal sealed class MiniBatcher
     /// <summary>From this many values a shuffled batch is gathered on two cores when the kernel may use them.</summary>
     internal const int ParallelGatherValues = 1 << 15;
 
-    /// <summary>Columns [From, To) of a shuffled batch: the rows' values there copied into this thread's scratch, then transposed.</summary>
-    private readonly unsafe struct GatherPart(float* source, int columns, int* rows, int n, float* destination, int from, int to)
-        : IParallelPart<GatherPart>
+    /// <summary>Columns [From, To) of a shuffled batch (<see cref="GatherRows"/>), as a kernel part.</summary>
+    private readonly unsafe struct GatherPart(IndexedRows rows, int n, float* destination, int from, int to) : IParallelPart<GatherPart>
     {
-        [ThreadStatic] private static float[]? t_scratch;   // the part's rows, row-major, before their transposition
+        private readonly IndexedRows _rows = rows;
+        private readonly float* _destination = destination;
+        private readonly int _n = n, _from = from, _to = to;
 
-        private readonly float* _source = source, _destination = destination;
-        private readonly int* _rows = rows;
-        private readonly int _columns = columns, _n = n, _from = from, _to = to;
-
-        public static void Run(in GatherPart part)
-        {
-            int width = part._to - part._from, n = part._n;
-            if (width <= 0) return;
-            float[] scratch = t_scratch is { } existing && existing.Length >= n * width ? existing : t_scratch = new float[n * width];
-            fixed (float* s = scratch)
-            {
-                for (int i = 0; i < n; i++)
-                    new ReadOnlySpan<float>(part._source + (nint)part._rows[i] * part._columns + part._from, width)
-                        .CopyTo(new Span<float>(s + (nint)i * width, width));
-                Transpose(s, n, width, part._destination + (nint)part._from * n, 0, width);
-            }
-        }
+        public static void Run(in GatherPart part) => Transpose(part._rows, part._n, part._destination, part._from, part._to);
     }
 
-    /// <summary>destination[j·n + i] = source[i·columns + j] for the columns j in [<paramref name="from"/>, <paramref name="to"/>) of an n × columns row-major block.</summary>
-    private static unsafe void Transpose(float* s, int n, int columns, float* d, int from, int to)
+    /// <summary>Where row i of a transposition's source starts.</summary>
+    private unsafe interface IRowSource
+    {
+        float* Row(int i);
+    }
+
+    /// <summary>Rows one after another, <c>columns</c> apart.</summary>
+    private readonly unsafe struct ContiguousRows(float* source, int columns) : IRowSource
+    {
+        private readonly float* _source = source;
+        private readonly int _columns = columns;
+
+        public float* Row(int i) => _source + (nint)i * _columns;
+    }
+
+    /// <summary>The rows a batch takes, in its order, of a row-major matrix of <c>columns</c> columns.</summary>
+    private readonly unsafe struct IndexedRows(float* source, int columns, int* rows) : IRowSource
+    {
+        private readonly float* _source = source;
+        private readonly int* _rows = rows;
+        private readonly int _columns = columns;
+
+        public float* Row(int i) => _source + (nint)_rows[i] * _columns;
+    }
+
+    /// <summary>destination[j·n + i] = row i's value j, for the n rows of <paramref name="source"/> and the columns j in [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    private static unsafe void Transpose<TRows>(TRows source, int n, float* d, int from, int to) where TRows : struct, IRowSource
     {
         int blockRows = Avx.IsSupported && Simd.Width >= SimdWidth.Vector256 ? n / 8 * 8 : 0, blockEnd = from + (to - from) / 8 * 8;
+        float** r = stackalloc float*[8];
         for (int i = 0; i < blockRows; i += 8)
+        {
+            for (int k = 0; k < 8; k++) r[k] = source.Row(i + k);
             for (int j = from; j < blockEnd; j += 8)
-                Transpose8x8(s + (nint)i * columns + j, columns, d + (nint)j * n + i, n);
+                Transpose8x8(r, j, d + (nint)j * n + i, n);
+        }
         for (int i = 0; i < n; i++)
         {
             // What the blocks left: the columns past the last whole block for every row, and every column for the
             // rows past the last whole block.
+            float* row = source.Row(i);
             int start = i < blockRows ? blockEnd : from;
-            for (int j = start; j < to; j++) d[(nint)j * n + i] = s[(nint)i * columns + j];
+            for (int j = start; j < to; j++) d[(nint)j * n + i] = row[j];
         }
     }
 
-    /// <summary>Eight rows of eight values (stride <paramref name="sourceStride"/>) to eight columns (stride <paramref name="destinationStride"/>).</summary>
-    private static unsafe void Transpose8x8(float* source, nint sourceStride, float* destination, nint destinationStride)
+    /// <summary>Values j … j + 7 of eight rows to eight columns (stride <paramref name="destinationStride"/>).</summary>
+    private static unsafe void Transpose8x8(float** rows, int j, float* destination, nint destinationStride)
     {
-        Vector256<float> r0 = Avx.LoadVector256(source), r1 = Avx.LoadVector256(source + sourceStride),
-            r2 = Avx.LoadVector256(source + 2 * sourceStride), r3 = Avx.LoadVector256(source + 3 * sourceStride),
-            r4 = Avx.LoadVector256(source + 4 * sourceStride), r5 = Avx.LoadVector256(source + 5 * sourceStride),
-            r6 = Avx.LoadVector256(source + 6 * sourceStride), r7 = Avx.LoadVector256(source + 7 * sourceStride);
+        Vector256<float> r0 = Avx.LoadVector256(rows[0] + j), r1 = Avx.LoadVector256(rows[1] + j),
+            r2 = Avx.LoadVector256(rows[2] + j), r3 = Avx.LoadVector256(rows[3] + j),
+            r4 = Avx.LoadVector256(rows[4] + j), r5 = Avx.LoadVector256(rows[5] + j),
+            r6 = Avx.LoadVector256(rows[6] + j), r7 = Avx.LoadVector256(rows[7] + j);
         // Pairs of rows interleaved, then pairs of pairs, then the 128-bit halves exchanged.
         Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3),
             t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
