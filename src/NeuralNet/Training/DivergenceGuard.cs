@@ -19,7 +19,7 @@ namespace NeuralNet.Training;
 /// Invariant: the copy always holds finite weights whose loss on a batch was finite, so the restored model can predict
 /// and be saved.
 /// </remarks>
-internal sealed class DivergenceGuard
+internal sealed class DivergenceGuard : IDisposable
 {
     /// <summary>Steps between two copies for the library's optimizers.</summary>
     internal const int Interval = 32;
@@ -75,4 +75,7 @@ internal sealed class DivergenceGuard
 
     /// <summary>Training diverged: back to the last copy.</summary>
     internal void Restore() => _good.Restore();
+
+    /// <summary>Returns the copy's arrays to the pool (<see cref="ParameterSnapshot"/>).</summary>
+    public void Dispose() => _good.Dispose();
 }

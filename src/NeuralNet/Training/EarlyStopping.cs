@@ -55,6 +55,7 @@ public sealed class EarlyStopping : ITrainingCallback, ICheckpointable
         ArgumentNullException.ThrowIfNull(context);
         BestLoss = float.PositiveInfinity;
         BestEpoch = null;
+        _best?.Dispose();   // the last run's: nothing reads it once a new run starts
         _best = RestoreBestWeights ? new ParameterSnapshot(context.Model.Parameters) : null;
     }
 
@@ -92,7 +93,7 @@ public sealed class EarlyStopping : ITrainingCallback, ICheckpointable
         state.Add("best_epoch", BestEpoch ?? 0);
         if (_best is null || BestEpoch is null) return;
         StateDict weights = state.AddDict("best_weights");
-        for (int k = 0; k < _best.Values.Count; k++) weights.Add(k.ToString(CultureInfo.InvariantCulture), _best.Values[k]);
+        for (int k = 0; k < _best.Count; k++) weights.Add(k.ToString(CultureInfo.InvariantCulture), _best.Value(k).ToArray());
     }
 
     void ICheckpointable.LoadState(StateDict state)
@@ -105,12 +106,13 @@ public sealed class EarlyStopping : ITrainingCallback, ICheckpointable
         BestEpoch = best == 0 ? null : best;
         if (_best is null || BestEpoch is null) return;
         StateDict weights = state.GetDict("best_weights");
-        for (int k = 0; k < _best.Values.Count; k++)
+        for (int k = 0; k < _best.Count; k++)
         {
             float[] saved = weights.GetFloats(k.ToString(CultureInfo.InvariantCulture));
-            if (saved.Length != _best.Values[k].Length)
-                throw new InvalidDataException($"The checkpoint is invalid: {weights.Path}/{k} holds {saved.Length} values but parameter {k} has {_best.Values[k].Length}.");
-            saved.CopyTo(_best.Values[k], 0);
+            Span<float> copy = _best.Value(k);
+            if (saved.Length != copy.Length)
+                throw new InvalidDataException($"The checkpoint is invalid: {weights.Path}/{k} holds {saved.Length} values but parameter {k} has {copy.Length}.");
+            saved.CopyTo(copy);
         }
     }
 

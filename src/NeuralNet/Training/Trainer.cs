@@ -35,7 +35,7 @@ internal static class Trainer
         IMetric? metric = options.Metric ?? loss.DefaultMetric;
         StateDict? resumed = options.ResumeFrom is { } path ? CheckpointFile.Read(path) : null;
         int seed = resumed is not null ? TrainingCheckpoint.SavedSeed(resumed) : options.Seed ?? Random.Shared.Next();
-        var batches = new MiniBatcher(inputs, targets, options.SampleWeights, options.BatchSize, seed);
+        using var batches = new MiniBatcher(inputs, targets, options.SampleWeights, options.BatchSize, seed);
 
         List<ITrainingCallback> callbacks = [];
         if (options.LearningRateSchedule is { } schedule)
@@ -52,7 +52,7 @@ internal static class Trainer
         var context = new TrainingContext(model, optimizer, options.Epochs, batches.BatchCount, seed);
         foreach (ITrainingCallback callback in callbacks) callback.OnTrainingStart(context);
         if (resumed is not null) checkpoint!.Resume(resumed, context, batches);
-        var guard = new DivergenceGuard(parameters, optimizer);
+        using var guard = new DivergenceGuard(parameters, optimizer);
         Matrix<float>? validationOutput = null;
         var lbfgs = optimizer as Lbfgs;
 

@@ -90,6 +90,25 @@ public class FitTests
     }
 
     [Fact]
+    public void A_Fit_after_another_trains_on_its_own_rows_though_its_copies_come_from_the_pool()
+    {
+        // Fit's row-major copy of the set and the guard's copy of the weights are rented from the shared pool and
+        // returned: the second Fit on B most likely gets the arrays that held A's rows and the A-trained weights.
+        var (a, aTargets) = Blobs(30, 11);
+        var (b, bTargets) = Blobs(30, 12);
+        float[][] Train(Matrix<float> x, Matrix<float> y)
+        {
+            var model = SmallClassifier();
+            model.Fit(x, y, new CrossEntropyLoss(), new Adam(0.01f), new TrainingOptions { Epochs = 2, BatchSize = 8, Seed = 3 });
+            return Copy(model);
+        }
+        float[][] first = Train(b, bTargets);
+        float[][] onA = Train(a, aTargets);
+        Train(b, bTargets).Should().BeEquivalentTo(first, o => o.WithStrictOrdering());
+        onA.SelectMany(v => v).Should().NotEqual(first.SelectMany(v => v), "A's rows train other weights");
+    }
+
+    [Fact]
     public void Learns_a_separable_problem_and_reports_validation_each_epoch()
     {
         var (x, y) = Blobs(90, 5);

@@ -32,7 +32,7 @@ public class MiniBatcherTests
         int[] Epoch(SimdWidth w, int seed)
         {
             using var forced = Simd.Force(w);
-            var batcher = new MiniBatcher(x, y, null, batchSize, seed);
+            using var batcher = new MiniBatcher(x, y, null, batchSize, seed);
             batcher.StartEpoch(shuffle);
             var seen = new List<int>();
             for (int b = 0; b < batcher.BatchCount; b++)
@@ -74,7 +74,7 @@ public class MiniBatcherTests
         var x = Matrix<float>.Build.Dense(Rows, Columns, (i, j) => 1000f * i + j);
         var y = Matrix<float>.Build.Dense(Rows, 1, (i, _) => i);
         using var forced = KernelThreads.Force(threads);
-        var batcher = new MiniBatcher(x, y, null, 256, seed: 9);
+        using var batcher = new MiniBatcher(x, y, null, 256, seed: 9);
         batcher.StartEpoch(shuffle: true);
         var seen = new bool[Rows];
         int wrong = 0;

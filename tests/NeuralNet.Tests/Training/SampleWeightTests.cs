@@ -137,7 +137,7 @@ public class SampleWeightTests
     {
         var x = TestData.Uniform(10, 3, seed: 47);
         var y = TestData.Uniform(10, 2, seed: 48);
-        var batches = new MiniBatcher(x, y, Enumerable.Range(1, 10).Select(i => (float)i).ToArray(), batchSize: 4, seed: 1);
+        using var batches = new MiniBatcher(x, y, Enumerable.Range(1, 10).Select(i => (float)i).ToArray(), batchSize: 4, seed: 1);
         double sum = 0;
         void Epoch()
         {
@@ -167,7 +167,7 @@ public class SampleWeightTests
     {
         // Row i holds i in its input and weighs 10·i: after any shuffle, weight k of a batch is 10 × its input.
         var x = Matrix<float>.Build.Dense(9, 1, (i, _) => i);
-        var batches = new MiniBatcher(x, x, Enumerable.Range(0, 9).Select(i => 10f * i).ToArray(), batchSize: 4, seed: 3);
+        using var batches = new MiniBatcher(x, x, Enumerable.Range(0, 9).Select(i => 10f * i).ToArray(), batchSize: 4, seed: 3);
         for (int epoch = 0; epoch < 3; epoch++)
         {
             batches.StartEpoch(shuffle: true);
