@@ -153,8 +153,18 @@ internal sealed class MiniBatcher : IDisposable
         private readonly float* _source = source, _destination = destination;
         private readonly int _n = n, _columns = columns, _from = from, _to = to;
 
-        public static void Run(in TransposePart part) =>
-            Transpose(new ContiguousRows(part._source, part._columns), part._n, part._destination, part._from, part._to);
+        /// <summary>
+        /// Columns per pass: a pass's eight-row blocks each write 32 bytes of the same 256 destination lines, which stay in
+        /// L1 until the block after fills them (Zen 5: MNIST's 60,000 × 784 in 19 ms, against 37 ms in one pass).
+        /// </summary>
+        private const int PassColumns = 256;
+
+        public static void Run(in TransposePart part)
+        {
+            var rows = new ContiguousRows(part._source, part._columns);
+            for (int from = part._from; from < part._to; from += PassColumns)
+                Transpose(rows, part._n, part._destination, from, Math.Min(part._to, from + PassColumns));
+        }
     }
 
     /// <summary>
