@@ -170,7 +170,7 @@ internal sealed class MiniBatcher : IDisposable
     /// <summary>
     /// The given rows of a row-major matrix into a column-major batch, transposed straight from those rows in 8 × 8
     /// blocks (<see cref="Transpose"/>): eight source rows read in step, one contiguous stream each. Gathering value by
-    /// value, or with gather instructions, cost 2–5× as much, and copying the rows into a scratch batch first 1.3–2×
+    /// value, or with gather instructions, cost 2–5× as much, and copying the rows into a scratch batch first 1.5–2.4×
     /// (Zen 5: the scratch of a 256-row batch, 800 KB, fell out of L2). On two cores each gathers half of the columns.
     /// </summary>
     private static unsafe void GatherRows(float[] rowMajor, int columns, ReadOnlySpan<int> rows, float[] destination)
