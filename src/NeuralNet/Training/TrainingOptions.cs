@@ -29,7 +29,9 @@ public sealed class TrainingOptions
     /// <remarks>
     /// Shuffled, <see cref="Mlp.Fit"/> keeps a row-major copy of the inputs and targets for the length of the call (as much
     /// memory again as they take), so that a shuffled batch is gathered from contiguous rows rather than from values a
-    /// column apart.
+    /// column apart. The copy is rented from <see cref="System.Buffers.ArrayPool{T}.Shared"/> and returned when the call
+    /// ends, so a later <see cref="Mlp.Fit"/> on a set of that size reuses its memory, and the pool holds it until it
+    /// trims (on memory pressure, or after a while unused).
     /// </remarks>
     public bool Shuffle { get; init; } = true;
 

@@ -10,36 +10,45 @@ namespace NeuralNet.Tests.Kernels;
 /// on the Vector512 path <see cref="ThinProduct"/> computes all of it, in blocks of 64 × 4 (a last group of fewer columns
 /// padded), elsewhere the general path. The
 /// Dense layer never accumulates into such a product, so these tests reach the accumulate start (C read back) directly,
-/// with and without a row bias, against Math.NET in double.
+/// with and without a row bias (and a column bias), with B column-major and laid out as the forward product passes xᵀ,
+/// against Math.NET in double.
 /// </summary>
 public unsafe class ThinProductTests
 {
-    public static TheoryData<int, int, int, int, bool, bool> Cases()
+    public static TheoryData<int, int, int, int, bool, bool, bool> Cases()
     {
-        var data = new TheoryData<int, int, int, int, bool, bool>();
+        // B column-major, or as the forward product passes xᵀ (B[k, j] = x[j, k]: k steps n values, j one), with a column
+        // bias then when not accumulating; k above one slice of 128 in the last three shapes.
+        var data = new TheoryData<int, int, int, int, bool, bool, bool>();
         foreach (SimdWidth width in Enum.GetValues<SimdWidth>())
             foreach (var (m, k, n) in new[] { (64, 100, 4), (130, 300, 7), (256, 784, 32), (200, 129, 13) })
                 foreach (bool accumulate in new[] { true, false })
-                    data.Add((int)width, m, k, n, accumulate, !accumulate || m == 130);
+                    foreach (bool bAsTransposedX in new[] { false, true })
+                        data.Add((int)width, m, k, n, accumulate, !accumulate || m == 130, bAsTransposedX);
         return data;
     }
 
     [Theory, MemberData(nameof(Cases))]
-    public void Matches_MathNet(int width, int m, int k, int n, bool accumulate, bool rowBias)
+    public void Matches_MathNet(int width, int m, int k, int n, bool accumulate, bool rowBias, bool bAsTransposedX)
     {
         Matrix<float> a = TestData.Uniform(m, k, 1), b = TestData.Uniform(k, n, 2), c = TestData.Uniform(m, n, 3);
-        Matrix<float> bias = TestData.Uniform(m, 1, 4);
+        Matrix<float> bias = TestData.Uniform(m, 1, 4), columnBias = TestData.Uniform(1, n, 5);
+        bool withColumnBias = bAsTransposedX && !accumulate;
         Matrix<double> initial = accumulate ? D(c) : Matrix<double>.Build.Dense(m, n);
-        Matrix<double> biasColumns = rowBias ? Matrix<double>.Build.Dense(m, n, (i, _) => bias[i, 0]) : Matrix<double>.Build.Dense(m, n);
-        fixed (float* pa = a.AsColumnMajorArray(), pb = b.AsColumnMajorArray(), pc = c.AsColumnMajorArray(), pbias = bias.AsColumnMajorArray())
+        Matrix<double> biasColumns = Matrix<double>.Build.Dense(m, n,
+            (i, j) => (rowBias ? bias[i, 0] : 0.0) + (withColumnBias ? columnBias[0, j] : 0.0));
+        float[] bStorage = bAsTransposedX ? b.ToRowMajorArray() : b.AsColumnMajorArray();
+        fixed (float* pa = a.AsColumnMajorArray(), pb = bStorage, pc = c.AsColumnMajorArray(), pbias = bias.AsColumnMajorArray(),
+               pcolumn = columnBias.AsColumnMajorArray())
         {
             using (Simd.Force((SimdWidth)width))
             {
                 // The width as forced, so a machine without AVX-512 runs its widest path instead.
                 var problem = new GemmProblem
                 {
-                    A = StridedMatrix.ColumnMajor(pa, m), B = StridedMatrix.ColumnMajor(pb, k), C = StridedMatrix.ColumnMajor(pc, m),
-                    M = m, N = n, K = k, Accumulate = accumulate, RowBias = rowBias ? pbias : null, Width = Simd.Width,
+                    A = StridedMatrix.ColumnMajor(pa, m), B = bAsTransposedX ? new StridedMatrix(pb, n, 1) : StridedMatrix.ColumnMajor(pb, k),
+                    C = StridedMatrix.ColumnMajor(pc, m), M = m, N = n, K = k, Accumulate = accumulate,
+                    RowBias = rowBias ? pbias : null, ColumnBias = withColumnBias ? pcolumn : null, Width = Simd.Width,
                 };
                 if ((SimdWidth)width == SimdWidth.Vector512 && Simd.Supported >= SimdWidth.Vector512)
                     ThinProduct.Applies(problem).Should().BeTrue("the shape is one ThinProduct takes");
