@@ -28,7 +28,7 @@ public sealed partial class Mlp
     private readonly Parameter[] _parameters;
     private Matrix<float>? _lossGradient;
     // Per-thread buffers of the allocation-free Predict overloads, reused while the batch size holds.
-    private readonly ThreadLocal<PredictBuffers> _predictScratch;
+    private readonly ThreadLocal<PredictScratch> _predictScratch;
     // Every layer is built in (IPredictInto): in inference each computes a row from that row alone.
     private readonly bool _rowIndependent;
     // Multiply-adds of the Dense layers' products per row: whether a batch is worth cutting into row blocks.
@@ -70,7 +70,7 @@ public sealed partial class Mlp
         _rowIndependent = Array.TrueForAll(_layers, layer => layer is IPredictInto);
         _multiplyAddsPerRow = _layers.OfType<Dense>().Sum(dense => (long)dense.Inputs * dense.Outputs);
         int layerCount = _layers.Length;
-        _predictScratch = new ThreadLocal<PredictBuffers>(() => new PredictBuffers(layerCount));
+        _predictScratch = new ThreadLocal<PredictScratch>(() => new PredictScratch(layerCount));
     }
 
     /// <summary>The layers, from input to output.</summary>
@@ -183,7 +183,7 @@ public sealed partial class Mlp
         {
             // The built-in layers: the same path as Predict(input, output), row blocks on several cores included.
             var output = Matrix<float>.Build.Dense(input.RowCount, outputs);
-            PredictInto(Shapes.Dense(input), output, _predictScratch.Value!);
+            PredictInto(Shapes.Dense(input), output, _predictScratch.Value!.For(input.RowCount));
             return output;
         }
         Matrix<float> h = input;
@@ -193,7 +193,8 @@ public sealed partial class Mlp
 
     /// <summary>
     /// Inference into a caller-supplied matrix: the same result as <see cref="Predict(Matrix{float})"/>, without allocating
-    /// once warm (intermediate results live in per-thread buffers sized on the first batch). Thread-safe.
+    /// once warm (intermediate results live in per-thread buffers, kept for the last two batch sizes, so alternating
+    /// between two sizes allocates nothing either). Thread-safe.
     /// </summary>
     /// <param name="input">A batch, N × inputs, finite values.</param>
     /// <param name="output">Receives the output, N × outputs; a dense matrix, not <paramref name="input"/>.</param>
@@ -204,13 +205,13 @@ public sealed partial class Mlp
         ArgumentNullException.ThrowIfNull(output);
         if (output.AsColumnMajorArray() is null || ReferenceEquals(output, input))
             throw new ArgumentException("The output must be a dense matrix other than the input.", nameof(output));
-        PredictInto(Shapes.Dense(input), output, _predictScratch.Value!);
+        PredictInto(Shapes.Dense(input), output, _predictScratch.Value!.For(input.RowCount));
     }
 
     /// <summary>
     /// Inference on plain arrays, for callers without Math.NET: the same numbers, bit for bit, as
     /// <see cref="Predict(Matrix{float})"/> on the matrix holding those rows. Thread-safe. With the built-in layers it allocates
-    /// nothing once warm: per-thread buffers are sized on the first batch and resized when the batch size changes.
+    /// nothing once warm: per-thread buffers are kept for the last two batch sizes and resized for a third.
     /// </summary>
     /// <param name="input">Row-major rows of <see cref="InputCount"/> finite values: row r is <c>input[(r · InputCount)..((r + 1) · InputCount)]</c>; the number of rows is <c>input.Length / InputCount</c>.</param>
     /// <param name="output">Receives the row-major output, rows × <see cref="OutputCount"/> values.</param>
@@ -238,7 +239,7 @@ public sealed partial class Mlp
             throw new ArgumentException(
                 $"The output holds {output.Length} values but {rows} rows × {outputs} outputs need {needed}.", nameof(output));
 
-        PredictBuffers buffers = _predictScratch.Value!;
+        PredictBuffers buffers = _predictScratch.Value!.For(rows);
         Matrix<float> x = buffers.Input = Shapes.Reuse(buffers.Input, rows, inputs);
         Matrix<float> y = buffers.Output = Shapes.Reuse(buffers.Output, rows, outputs);
         Transpose(input, x.AsColumnMajorArray(), rows, inputs);
@@ -305,7 +306,29 @@ public sealed partial class Mlp
         }
     }
 
-    /// <summary>One thread's buffers for the allocation-free Predict overloads.</summary>
+    /// <summary>
+    /// One thread's buffers for the two batch sizes it predicted last, most recent first. Buffers fit one shape exactly
+    /// (Math.NET's storage has no spare capacity), so a caller alternating between two sizes (full batches and a
+    /// remainder, say) would otherwise reallocate every layer's output, and the row blocks' copies, on every call.
+    /// </summary>
+    private sealed class PredictScratch(int layerCount)
+    {
+        private PredictBuffers _recent = new(layerCount), _previous = new(layerCount);
+        private int _recentRows = -1, _previousRows = -1;
+
+        /// <summary>The set last used for batches of <paramref name="rows"/> rows, else the older set, which that size takes over.</summary>
+        internal PredictBuffers For(int rows)
+        {
+            if (rows != _recentRows)
+            {
+                (_recent, _previous) = (_previous, _recent);
+                (_recentRows, _previousRows) = (rows, _recentRows);
+            }
+            return _recent;
+        }
+    }
+
+    /// <summary>One thread's buffers for the allocation-free Predict overloads, for one batch size.</summary>
     private sealed class PredictBuffers(int layerCount)
     {
         /// <summary>Each layer's output, the last unused (it goes to the caller's output).</summary>

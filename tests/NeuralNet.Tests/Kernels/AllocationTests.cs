@@ -152,6 +152,31 @@ public class AllocationTests
     /// test's change as well: 2,040 B once in 12 runs) the runtime charges a one-off 1–8 KB to the thread inside a call
     /// that allocates nothing of its own; so one call of the five may do so, not two.
     /// </summary>
+    [Fact]
+    public void Predicting_two_batch_sizes_in_turn_allocates_nothing_once_both_are_warm()
+    {
+        // Full batches and a remainder, as a server or an evaluation loop sends them: each thread keeps buffers for the last
+        // two sizes (64 rows run in row blocks on two cores, 20 rows on this thread alone).
+        var model = Network();
+        var (x64, x20) = (TestData.Uniform(64, 784, 1, 0f, 1f), TestData.Uniform(20, 784, 2, 0f, 1f));
+        var (y64, y20) = (Matrix<float>.Build.Dense(64, 10), Matrix<float>.Build.Dense(20, 10));
+        void Both()
+        {
+            model.Predict(x64, y64);
+            model.Predict(x20, y20);
+        }
+        Both();
+        Both();
+        WarmCallsAllocateNothing(Both);
+        y64.Should().Be(Network().Predict(x64), "the buffers of one size are not the other's");
+        y20.Should().Be(Network().Predict(x20));
+        // A third size takes over the older set; the other stays warm and right.
+        var x7 = TestData.Uniform(7, 784, 3, 0f, 1f);
+        model.Predict(x7).Should().Be(Network().Predict(x7));
+        model.Predict(x20, y20);
+        y20.Should().Be(Network().Predict(x20));
+    }
+
     private static void WarmCallsAllocateNothing(Action call)
     {
         var bytes = new long[5];
