@@ -27,7 +27,7 @@ public sealed partial class Mlp
     private readonly ILayer[] _layers;
     private readonly Parameter[] _parameters;
     private Matrix<float>? _lossGradient;
-    // Per-thread buffers of the allocation-free Predict overloads, reused while the batch size holds.
+    // Per-thread buffers of the allocation-free Predict overloads, for the last two batch sizes.
     private readonly ThreadLocal<PredictScratch> _predictScratch;
     // Every layer is built in (IPredictInto): in inference each computes a row from that row alone.
     private readonly bool _rowIndependent;
@@ -314,15 +314,18 @@ public sealed partial class Mlp
     private sealed class PredictScratch(int layerCount)
     {
         private PredictBuffers _recent = new(layerCount), _previous = new(layerCount);
-        private int _recentRows = -1, _previousRows = -1;
+        private int _recentRows = -1;
 
-        /// <summary>The set last used for batches of <paramref name="rows"/> rows, else the older set, which that size takes over.</summary>
+        /// <summary>
+        /// The set last used for batches of <paramref name="rows"/> rows: on a change of size the older set, which holds
+        /// that size already when it was the one before, and otherwise takes it over (its buffers resize on use).
+        /// </summary>
         internal PredictBuffers For(int rows)
         {
             if (rows != _recentRows)
             {
                 (_recent, _previous) = (_previous, _recent);
-                (_recentRows, _previousRows) = (rows, _recentRows);
+                _recentRows = rows;
             }
             return _recent;
         }

@@ -183,10 +183,11 @@ internal sealed class MiniBatcher : IDisposable
         fixed (float* source = rowMajor, d = destination)
         fixed (int* r = rows)
         {
+            var batchRows = new IndexedRows(source, columns, r);
             Span<GatherPart> parts =
             [
-                new GatherPart(new IndexedRows(source, columns, r), n, d, 0, threads >= 2 ? half : columns),
-                new GatherPart(new IndexedRows(source, columns, r), n, d, half, columns),
+                new GatherPart(batchRows, n, d, 0, threads >= 2 ? half : columns),
+                new GatherPart(batchRows, n, d, half, columns),
             ];
             if (threads >= 2) KernelThreads.Run<GatherPart>(parts, 2);
             else GatherPart.Run(parts[0]);

@@ -146,12 +146,6 @@ public class AllocationTests
             $"an epoch of 64 batches allocates nothing per batch (bytes per extra epoch: {string.Join(", ", perExtraEpoch)})");
     }
 
-    /// <summary>
-    /// Five warm calls in a row, each measured on its own: an allocation on the path shows in every one of them. Now and
-    /// then (in about one full test run in five here, never in two calls in a row, and with the code of before this
-    /// test's change as well: 2,040 B once in 12 runs) the runtime charges a one-off 1–8 KB to the thread inside a call
-    /// that allocates nothing of its own; so one call of the five may do so, not two.
-    /// </summary>
     [Fact]
     public void Predicting_two_batch_sizes_in_turn_allocates_nothing_once_both_are_warm()
     {
@@ -177,6 +171,12 @@ public class AllocationTests
         y20.Should().Be(Network().Predict(x20));
     }
 
+    /// <summary>
+    /// Five warm calls in a row, each measured on its own: an allocation on the path shows in every one of them. Now and
+    /// then (in about one full test run in five here, never in two calls in a row, and with the code of before this
+    /// test's change as well: 2,040 B once in 12 runs) the runtime charges a one-off 1–8 KB to the thread inside a call
+    /// that allocates nothing of its own; so one call of the five may do so, not two.
+    /// </summary>
     private static void WarmCallsAllocateNothing(Action call)
     {
         var bytes = new long[5];
