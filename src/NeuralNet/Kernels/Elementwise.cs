@@ -75,6 +75,7 @@ internal static class Elementwise
         => Apply<BinaryAsBinaryWithParameter<TOp>>(x, y, 0f, destination);
 
     /// <summary>destination[i] = TOp(x[i], y[i], a).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Apply<TOp>(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float a, Span<float> destination)
         where TOp : struct, IBinaryOperatorWithParameter
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace NeuralNet.Kernels;
@@ -110,6 +111,10 @@ internal static unsafe class Gemm
         }
     }
 
+    // Fully optimized from the first call, as every loop the kernels run per product: their tier-0 code (instrumented for
+    // PGO) made the first calls several times slower, for about 0.5 s of a first MNIST epoch and, in a one-CPU process
+    // (where the runtime waits ten times longer before tiering up), for the first 5–8 s of a Predict loop.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Blocked<TOps, TVector>(in GemmProblem p)
         where TOps : struct, IVectorOps<TVector> where TVector : struct
     {
@@ -193,6 +198,7 @@ internal static unsafe class Gemm
     /// ((C or 0) + row bias + column bias) and therefore the bits match a full tile's. Column by column, so a C with
     /// contiguous rows is copied in and out in runs rather than element by element (small networks are mostly edges).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void EdgeTile<TOps, TVector>(int kc, float* a, nint aStep, float* b, nint bStep, StridedMatrix c, int rows, int cols,
         bool add, float* rowBias, float* columnBias, float* tile)
         where TOps : struct, IVectorOps<TVector> where TVector : struct
@@ -219,6 +225,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>The first <paramref name="rows"/> of a column of C to or from a scratch column.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyColumn(StridedMatrix column, int rows, float* scratch, bool toTile)
     {
         if (column.RowStride == 1)

@@ -14,6 +14,7 @@ internal static unsafe class Packing
     /// destination[p·width + i] = source(i, p) for i &lt; count, 0 for count ≤ i &lt; width, p &lt; kc. A sliver of A
     /// is (rows, k) as it stands; a sliver of B is packed as Bᵀ, so its columns play the role of rows.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Sliver(StridedMatrix source, int count, int width, int kc, float* destination)
     {
         nint along = source.RowStride, down = source.ColumnStride;
@@ -50,6 +51,7 @@ internal static unsafe class Packing
     /// instead reads each run of W once, front to back,
     /// and scatters it into the slivers' rows, which are short write streams that stay in L1.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Panel(StridedMatrix source, int count, int width, int kc, float* destination)
     {
         if (source.RowStride != 1)
@@ -91,6 +93,7 @@ internal static unsafe class Packing
     /// loaded as four vectors, transposed in registers and stored as four runs of the destination. A scalar
     /// transposing copy does one load and one strided store per float; this does a quarter of each.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransposeRows(float* rows, nint rowStride, int count, int width, int kc, float* destination)
     {
         int p = 0;
@@ -157,6 +160,7 @@ internal static unsafe class Packing
         else if (lanes == 3) destination[2] = value.GetElement(2);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Copy(float* source, float* destination, int length)
     {
         int i = 0;

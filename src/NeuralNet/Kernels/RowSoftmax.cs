@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
 using System.Numerics.Tensors;
 
@@ -60,6 +61,7 @@ internal static class RowSoftmax
     /// (max, then z − max, exp and the running sum class by class, the divisions, then log): the same bits as
     /// <see cref="ApplyByColumns"/> for fewer than <see cref="ByRowsBelow"/> rows, without its calls.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ApplyByRows(Matrix<float> z, Matrix<float> h, Span<float> scratch)
     {
         int n = z.RowCount, classes = z.ColumnCount;
