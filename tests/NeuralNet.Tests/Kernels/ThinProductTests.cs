@@ -18,7 +18,8 @@ public unsafe class ThinProductTests
     public static TheoryData<int, int, int, int, bool, bool, bool> Cases()
     {
         // B column-major, or as the forward product passes xᵀ (B[k, j] = x[j, k]: k steps n values, j one), with a column
-        // bias then when not accumulating; k above one slice of 128 in the last three shapes.
+        // bias then when not accumulating. One group of columns (n = 4) runs k in one slice; the last three shapes have several
+        // groups and k over several slices of 32, the last one partial (300 = 9 · 32 + 12, 784 = 24 · 32 + 16, 129 = 4 · 32 + 1).
         var data = new TheoryData<int, int, int, int, bool, bool, bool>();
         foreach (SimdWidth width in Enum.GetValues<SimdWidth>())
             foreach (var (m, k, n) in new[] { (64, 100, 4), (130, 300, 7), (256, 784, 32), (200, 129, 13) })
