@@ -17,7 +17,6 @@ public sealed class Softmax : ISerializableLayer, ILayerFactory<Softmax>, IPredi
     private Matrix<float>? _output;
     private Matrix<float>? _inputGradient;
     private float[] _rowScratch = [];
-    [ThreadStatic] private static float[]? s_predictScratch;
 
     /// <inheritdoc/>
     public IReadOnlyList<Parameter> Parameters => [];
@@ -37,8 +36,7 @@ public sealed class Softmax : ISerializableLayer, ILayerFactory<Softmax>, IPredi
     {
         ArgumentNullException.ThrowIfNull(input);
         _output = Shapes.Reuse(_output, input.RowCount, input.ColumnCount);
-        RowSoftmax.EnsureScratch(ref _rowScratch, 2 * input.RowCount);
-        RowSoftmax.Apply(Shapes.Dense(input), _output, _rowScratch);
+        RowSoftmax.Apply(Shapes.Dense(input), _output);
         return _output;
     }
 
@@ -53,6 +51,7 @@ public sealed class Softmax : ISerializableLayer, ILayerFactory<Softmax>, IPredi
         int n = _output.RowCount, classes = _output.ColumnCount;
         float[] h = _output.AsColumnMajorArray(), g = Shapes.Dense(outputGradient).AsColumnMajorArray();
         float[] dz = _inputGradient.AsColumnMajorArray();
+        RowSoftmax.EnsureScratch(ref _rowScratch, n);
         Span<float> dot = _rowScratch.AsSpan(0, n);
         dot.Clear();
         for (int j = 0; j < classes; j++)
@@ -80,14 +79,7 @@ public sealed class Softmax : ISerializableLayer, ILayerFactory<Softmax>, IPredi
 
     int IPredictInto.OutputColumns(int inputColumns) => inputColumns;
 
-    void IPredictInto.Predict(Matrix<float> input, Matrix<float> output)
-    {
-        // Per-thread scratch: Predict runs on many threads at once.
-        float[] scratch = s_predictScratch ?? [];
-        RowSoftmax.EnsureScratch(ref scratch, 2 * input.RowCount);
-        s_predictScratch = scratch;
-        RowSoftmax.Apply(Shapes.Dense(input), output, scratch);
-    }
+    void IPredictInto.Predict(Matrix<float> input, Matrix<float> output) => RowSoftmax.Apply(Shapes.Dense(input), output);
 
     /// <inheritdoc/>
     public override string ToString() => nameof(Softmax);
