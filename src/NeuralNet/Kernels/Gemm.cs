@@ -96,7 +96,27 @@ internal static unsafe class Gemm
             ThinProduct.Run(problem);
             return;
         }
+        if (ThinTail(problem) is int tail and > 0)
+        {
+            RunGeneral(problem.Rows(0, problem.M - tail));
+            ThinProduct.Run(problem.Rows(problem.M - tail, tail).Transpose());
+            return;
+        }
         RunGeneral(problem);
+    }
+
+    /// <summary>
+    /// How many last rows of C, past its whole tiles, the thin product takes over (0 for none): up to one vector of them,
+    /// when transposed they are a thin product (the forward product's, W read where it lies). In the blocked GEMM such a
+    /// last tile of rows re-reads each panel of W where it lies, whose 1 KB-strided lines L1 does not keep from the
+    /// tile before, so it cost what a whole tile costs: 784 → 256 at 40 and at 48 rows took as long as at 64 (Zen 5).
+    /// The bits are the same (every path computes each element as the same chain).
+    /// </summary>
+    private static int ThinTail(in GemmProblem problem)
+    {
+        int tile = RowsPerTile(problem.Width), tail = problem.M % tile;
+        if (problem.M < tile || tail == 0 || tail > tile / 2) return 0;
+        return ThinProduct.Applies(problem.Rows(problem.M - tail, tail).Transpose()) ? tail : 0;
     }
 
     /// <summary>The blocked GEMM at the problem's width.</summary>

@@ -78,4 +78,53 @@ internal static unsafe class MicroKernel
         TOps.Store(c2, x02); TOps.Store(c2 + v, x12); TOps.Store(c3, x03); TOps.Store(c3 + v, x13);
         TOps.Store(c4, x04); TOps.Store(c4 + v, x14); TOps.Store(c5, x05); TOps.Store(c5 + v, x15);
     }
+
+    /// <summary>
+    /// <see cref="Run{TOps, TVector}"/> for a tile of one vector of rows (the first of each packed step of
+    /// <paramref name="a"/>): a batch's last rows when they fill no more than one vector. Through the full kernel they
+    /// cost a whole tile, half of it on zero padding, plus a copy of the tile in and out per k slice (48 rows took longer
+    /// than 64). Each element is the same FMA chain from the same start, so the bits are the full tile's.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void RunHalf<TOps, TVector>(int kc, float* a, nint aStep, float* b, nint bStep, float* c, nint ldc,
+        bool add, float* rowBias, float* colBias)
+        where TOps : struct, IVectorOps<TVector> where TVector : struct
+    {
+        float* c0 = c, c1 = c + ldc, c2 = c + 2 * ldc, c3 = c + 3 * ldc, c4 = c + 4 * ldc, c5 = c + 5 * ldc;
+        TVector x0, x1, x2, x3, x4, x5;
+        if (add)
+        {
+            x0 = TOps.Load(c0); x1 = TOps.Load(c1); x2 = TOps.Load(c2); x3 = TOps.Load(c3); x4 = TOps.Load(c4); x5 = TOps.Load(c5);
+        }
+        else
+        {
+            x0 = x1 = x2 = x3 = x4 = x5 = TOps.Zero;
+        }
+        if (rowBias != null)
+        {
+            TVector r = TOps.Load(rowBias);
+            x0 = TOps.Add(x0, r); x1 = TOps.Add(x1, r); x2 = TOps.Add(x2, r); x3 = TOps.Add(x3, r); x4 = TOps.Add(x4, r); x5 = TOps.Add(x5, r);
+        }
+        if (colBias != null)
+        {
+            x0 = TOps.Add(x0, TOps.Broadcast(colBias[0])); x1 = TOps.Add(x1, TOps.Broadcast(colBias[1]));
+            x2 = TOps.Add(x2, TOps.Broadcast(colBias[2])); x3 = TOps.Add(x3, TOps.Broadcast(colBias[3]));
+            x4 = TOps.Add(x4, TOps.Broadcast(colBias[4])); x5 = TOps.Add(x5, TOps.Broadcast(colBias[5]));
+        }
+
+        for (int p = 0; p < kc; p++)
+        {
+            TVector a0 = TOps.Load(a);
+            x0 = TOps.MultiplyAdd(a0, TOps.Broadcast(b[0]), x0);
+            x1 = TOps.MultiplyAdd(a0, TOps.Broadcast(b[1]), x1);
+            x2 = TOps.MultiplyAdd(a0, TOps.Broadcast(b[2]), x2);
+            x3 = TOps.MultiplyAdd(a0, TOps.Broadcast(b[3]), x3);
+            x4 = TOps.MultiplyAdd(a0, TOps.Broadcast(b[4]), x4);
+            x5 = TOps.MultiplyAdd(a0, TOps.Broadcast(b[5]), x5);
+            a += aStep;
+            b += bStep;
+        }
+
+        TOps.Store(c0, x0); TOps.Store(c1, x1); TOps.Store(c2, x2); TOps.Store(c3, x3); TOps.Store(c4, x4); TOps.Store(c5, x5);
+    }
 }

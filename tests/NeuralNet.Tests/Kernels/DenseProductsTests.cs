@@ -22,6 +22,12 @@ public class DenseProductsTests
             for (int i = 0; i < Sizes.Length; i++)
                 data.Add((int)width, Sizes[i], Sizes[(i + 3) % Sizes.Length], Sizes[(i + 6) % Sizes.Length]);
             data.Add((int)width, 40, 1030, 40);   // wider than one NC column block in ∇W and ∇x
+            // C's last rows exactly one vector (48 on Vector512, 40 on Vector256, 44 on Vector128, 45 on scalar) or fewer:
+            // the one-vector kernel, on C itself or through the scratch tile.
+            data.Add((int)width, 48, 100, 45);
+            data.Add((int)width, 40, 44, 48);
+            data.Add((int)width, 44, 45, 40);
+            data.Add((int)width, 45, 48, 44);
         }
         return data;
     }
@@ -158,6 +164,9 @@ public class DenseProductsTests
     [InlineData(8, 3000, 10)]    // just below the threshold: one chain
     [InlineData(8, 512, 64)]     // exactly at it: two halves
     [InlineData(4, 784, 64)]     // the fewest rows that sum in halves (three are GEMVs)
+    [InlineData(48, 300, 13)]    // a last block of one vector of rows (Vector512), on C and, in the partial panel, in the scratch tile
+    [InlineData(112, 784, 256)]  // the same, k in two halves, each in slices that accumulate
+    [InlineData(40, 257, 64)]    // fewer rows than a vector past the last tile (Vector512), one vector (Vector256)
     public void Forward_is_the_fma_chain_of_its_definition_at_every_width(int batch, int inputs, int outputs)
     {
         // The definition, element by element: z[i, j] = b[j], then z[i, j] = fma(x[i, p], w[j, p], z[i, j]) for p in order;
