@@ -25,15 +25,8 @@ public sealed partial class Mlp
         /// <summary>Rows per block are a multiple of this, the last block excepted (which has at least as many).</summary>
         internal const int Unit = 8;
 
-        /// <summary>
-        /// From this many rows on, a Predict with two or more threads runs in row blocks. Below it each product is split
-        /// across the cores instead, each reading its own half of W: a block of fewer rows per core is a thin product
-        /// (or a partial tile) streaming all of W through that core's L2, which on the Zen 5 (1 MB L2, W 0.94 MB) cost
-        /// more than the products' crossings. 784-256-128-10, a Stopwatch probe alternating builds, round trip 494 ns:
-        /// two threads at 24 / 32 / 40 / 48 rows 52–54 / 55–56 / 75–77 / 76–91 µs in blocks, 36–49 / 42–47 / 54–63 /
-        /// 65–76 µs split; at 64 rows the two were equal (82–147 and 85–90 µs, the blocks' spread the wider).
-        /// </summary>
-        internal const int MinimumRows = 8 * Unit;
+        /// <summary>From this many rows on, a Predict with two or more threads runs in row blocks.</summary>
+        internal const int MinimumRows = 2 * Unit;
 
         /// <summary>
         /// And from this many multiply-adds in the Dense layers: below it, handing a block to the other core, copying rows in
