@@ -248,6 +248,15 @@ public sealed partial class Mlp
         Transpose(y.AsColumnMajorArray(), output, outputs, rows);
     }
 
+    /// <summary>
+    /// Freezes the network as it is now for inference: an <see cref="MlpPredictor"/> with its own copy of the weights, the
+    /// Dense layers' packed once for the GEMM (faster from a batch of 32), the same bits as <see cref="Predict(Matrix{float})"/>.
+    /// Later changes to this model do not reach it. Not to be called while the parameters change (training, a step).
+    /// </summary>
+    /// <exception cref="NotSupportedException">A layer is a user's own type not registered with <see cref="Layers.LayerRegistry"/>, so it cannot be copied.</exception>
+    /// <exception cref="InvalidOperationException">A parameter holds NaN or ∞.</exception>
+    public MlpPredictor CreatePredictor() => new(this);
+
     /// <summary>Copies a <paramref name="rows"/> × <paramref name="columns"/> row-major block to column-major (or back, with the counts swapped).</summary>
     private static void Transpose(ReadOnlySpan<float> source, Span<float> destination, int rows, int columns)
     {

@@ -16,6 +16,7 @@ internal static unsafe class DenseProducts
     /// <param name="w">Weights, outputs × inputs.</param>
     /// <param name="b">Bias, outputs × 1.</param>
     /// <param name="z">Result, n × outputs; overwritten.</param>
+    /// <param name="packed">Wᵀ packed ahead from <paramref name="w"/> as it is now, or null to read W where it lies; the same bits.</param>
     /// <remarks>
     /// From <see cref="Gemv.SplitThreshold"/> multiply-adds per row (and more than <see cref="Gemv.ColumnByColumn"/> rows
     /// and outputs) k is summed in two halves, as the one-sample product sums it: z = (b + x_L·w_Lᵀ) + x_R·w_Rᵀ, each
@@ -23,7 +24,7 @@ internal static unsafe class DenseProducts
     /// one half: its half of x and of W (contiguous columns, the half the optimizer's update gives the same core), so
     /// W never crosses between the cores' caches, where a split of z's columns moved half of W every training step.
     /// </remarks>
-    internal static void Forward(Matrix<float> x, Matrix<float> w, Matrix<float> b, Matrix<float> z)
+    internal static void Forward(Matrix<float> x, Matrix<float> w, Matrix<float> b, Matrix<float> z, PackedWeights? packed = null)
     {
         RequireShapes(x.ColumnCount == w.ColumnCount && b.RowCount == w.RowCount && b.ColumnCount == 1
             && z.RowCount == x.RowCount && z.ColumnCount == w.RowCount, "z = x wᵀ + b", x, w, b, z);
@@ -34,18 +35,18 @@ internal static unsafe class DenseProducts
                 StridedMatrix.ColumnMajor(zs, n), n, outputs, inputs, accumulate: false, bs);
             if (!SumsInHalves(n, outputs, inputs))
             {
-                Gemm.Multiply(problem, KernelThreads.Limit);
+                Gemm.Multiply(problem with { PackedB = packed?.Whole ?? default }, KernelThreads.Limit);
                 return;
             }
             int half = inputs / 2;
             float* second = PackBuffers.ForCurrentThread().SecondHalf(n * outputs);
             Span<HalfProduct> halves =
             [
-                new(problem with { K = half }),
+                new(problem with { K = half, PackedB = packed?.FirstHalf ?? default }),
                 new(problem with
                 {
                     A = problem.A.At(0, half), B = problem.B.At(half, 0), K = inputs - half, C = StridedMatrix.ColumnMajor(second, n),
-                    ColumnBias = null,
+                    ColumnBias = null, PackedB = packed?.SecondHalf ?? default,
                 }),
             ];
             int threads = (long)n * outputs * inputs >= Gemm.ParallelThreshold ? KernelThreads.Limit : 1;

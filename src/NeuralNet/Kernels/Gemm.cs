@@ -150,9 +150,7 @@ internal static unsafe class Gemm
         // Up to one MC block of rows: with more, each block would read W's scattered runs again, where a packed copy is
         // read contiguously (equal at 256 rows on Zen 5, slower on Zen 3).
         bool readB = p.B.ColumnStride == 1 && p.M <= MC;
-        // Equal slices rather than KC, KC, …, remainder: k = 784 as 4 × 196, not 3 × 256 + 16, whose thin last slice
-        // would pay a whole pass of loading and storing C (and a pack of B) for 2 % of the arithmetic.
-        int kBlocks = Math.Max(1, (p.K + KC - 1) / KC), kSlice = (p.K + kBlocks - 1) / kBlocks;
+        var (kBlocks, kSlice) = Slices(p.K);
 
         for (int jc = 0; jc < p.N; jc += NC)
         {
@@ -161,10 +159,12 @@ internal static unsafe class Gemm
             {
                 int pc = kb * kSlice, kc = Math.Min(kSlice, p.K - pc);
                 bool first = kb == 0, add = p.Accumulate || !first;
-                float* packedB = buffers.B(kc * RoundUp(nc, NR));
-                // Whole panels are read in place when B's rows are contiguous; only a partial last panel is packed.
-                int inPlace = readB ? nc / NR * NR : 0;
-                if (inPlace < nc) Packing.Panel(p.B.At(pc, jc + inPlace).Transpose(), nc - inPlace, NR, kc, packedB + inPlace * kc);
+                // B packed ahead is read as it is; else whole panels are read in place when B's rows are contiguous, and
+                // only a partial last panel (or all of B) is packed here.
+                float* packedB = p.PackedB.Exists ? p.PackedB.Panel(pc, kc, jc) : buffers.B(kc * RoundUp(nc, NR));
+                int inPlace = readB && !p.PackedB.Exists ? nc / NR * NR : 0;
+                if (inPlace < nc && !p.PackedB.Exists)
+                    Packing.Panel(p.B.At(pc, jc + inPlace).Transpose(), nc - inPlace, NR, kc, packedB + inPlace * kc);
 
                 for (int ic = 0; ic < p.M; ic += MC)
                 {
@@ -260,6 +260,17 @@ internal static unsafe class Gemm
             ref float element = ref column.Data[i * column.RowStride];
             if (toTile) scratch[i] = element; else element = scratch[i];
         }
+    }
+
+    /// <summary>
+    /// How k is cut: equal slices of at most KC rather than KC, KC, …, remainder (k = 784 as 4 × 196, not 3 × 256 + 16,
+    /// whose thin last slice would pay a whole pass of loading and storing C, and a pack of B, for 2 % of the arithmetic).
+    /// The last slice may be shorter. <see cref="PackedB"/> packs by the same rule.
+    /// </summary>
+    internal static (int Count, int Slice) Slices(int k)
+    {
+        int count = Math.Max(1, (k + KC - 1) / KC);
+        return (count, (k + count - 1) / count);
     }
 
     private static int RoundUp(int value, int unit) => (value + unit - 1) / unit * unit;

@@ -15,12 +15,15 @@ internal unsafe struct GemmProblem : IParallelPart<GemmProblem>
     internal float* ColumnBias;
     /// <summary>The vector path, resolved on the calling thread (where tests may have forced it).</summary>
     internal SimdWidth Width;
+    /// <summary>B packed ahead, or null: <see cref="PackedB"/> over this problem's B and K, read from its column <see cref="PackedB.Column"/>.</summary>
+    internal PackedB PackedB;
 
     /// <summary>Cᵀ = Bᵀ · Aᵀ: the same sums, with the roles of rows and columns exchanged.</summary>
     internal readonly GemmProblem Transpose() => this with
     {
         A = B.Transpose(), B = A.Transpose(), C = C.Transpose(), M = N, N = M,
         RowBias = ColumnBias, ColumnBias = RowBias,
+        PackedB = default,   // B becomes A, which is never packed ahead
     };
 
     /// <summary>The rows [start, start + count) of C.</summary>
@@ -35,6 +38,7 @@ internal unsafe struct GemmProblem : IParallelPart<GemmProblem>
     {
         B = B.At(0, start), C = C.At(0, start), N = count,
         ColumnBias = ColumnBias == null ? null : ColumnBias + start,
+        PackedB = PackedB.From(start),
     };
 
     /// <summary>This block of C on the calling thread, as it is (<see cref="Gemm.RunSerial"/>).</summary>

@@ -60,6 +60,9 @@ public sealed class Dense : ISerializableLayer, ILayerFactory<Dense>, INetworkLa
         if (initialization != WeightInitialization.Auto) Initialize(initialization);
     }
 
+    // Set only on an MlpPredictor's private copy (PackForInference); null everywhere else, so no change to W can be missed.
+    private PackedWeights? _packed;
+
     /// <summary>The number of inputs.</summary>
     public int Inputs { get; }
 
@@ -142,7 +145,13 @@ public sealed class Dense : ISerializableLayer, ILayerFactory<Dense>, INetworkLa
     int IPredictInto.OutputColumns(int inputColumns) => Outputs;
 
     void IPredictInto.Predict(Matrix<float> input, Matrix<float> output) =>
-        DenseProducts.Forward(CheckInput(input), Weights.Value, _bias.Value, output);
+        DenseProducts.Forward(CheckInput(input), Weights.Value, _bias.Value, output, _packed);
+
+    /// <summary>
+    /// Packs W once for inference (<see cref="PackedWeights"/>); later predictions read the packed copy. Only for a layer
+    /// whose weights never change again: an <see cref="MlpPredictor"/>'s own copy, which nothing outside it can reach.
+    /// </summary>
+    internal void PackForInference() => _packed = new PackedWeights(Weights.Value);
 
     /// <inheritdoc/>
     public override string ToString() => $"Dense({Inputs} → {Outputs})";

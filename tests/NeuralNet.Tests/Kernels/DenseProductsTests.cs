@@ -167,6 +167,9 @@ public class DenseProductsTests
     [InlineData(48, 300, 13)]    // a last block of one vector of rows (Vector512), on C and, in the partial panel, in the scratch tile
     [InlineData(112, 784, 256)]  // the same, k in two halves, each in slices that accumulate
     [InlineData(40, 257, 64)]    // fewer rows than a vector past the last tile (Vector512), one vector (Vector256)
+    [InlineData(40, 20, 1030)]   // wider than one NC block of columns (the packed B's second block), split by columns on two threads
+    [InlineData(200, 600, 100)]  // more rows than an MC block, k in halves of 300 (two slices each), a partial panel
+    [InlineData(64, 1000, 20)]   // one chain over four slices of k, packed whole
     public void Forward_is_the_fma_chain_of_its_definition_at_every_width(int batch, int inputs, int outputs)
     {
         // The definition, element by element: z[i, j] = b[j], then z[i, j] = fma(x[i, p], w[j, p], z[i, j]) for p in order;
@@ -186,15 +189,18 @@ public class DenseProductsTests
                 for (int p = half; p < inputs; p++) second = MathF.FusedMultiplyAdd(x[i, p], w[j, p], second);
                 expected[j * batch + i] = halves ? z + second : z;
             }
+        // W packed ahead (a predictor's) is read in a different order from memory, never in a different order of sums.
+        var packed = new PackedWeights(w);
         foreach (SimdWidth width in Enum.GetValues<SimdWidth>())
             foreach (int threads in new[] { 1, 2 })
-            {
-                var z = TestData.Uniform(batch, outputs, 43);
-                using (Simd.Force(width))
-                using (KernelThreads.Force(threads))
-                    DenseProducts.Forward(x, w, b, z);
-                z.AsColumnMajorArray().Should().Equal(expected, $"{width}, {threads} thread(s)");
-            }
+                foreach (PackedWeights? ahead in new[] { null, packed })
+                {
+                    var z = TestData.Uniform(batch, outputs, 43);
+                    using (Simd.Force(width))
+                    using (KernelThreads.Force(threads))
+                        DenseProducts.Forward(x, w, b, z, ahead);
+                    z.AsColumnMajorArray().Should().Equal(expected, $"{width}, {threads} thread(s), W {(ahead is null ? "where it lies" : "packed ahead")}");
+                }
     }
 
     [Theory]
