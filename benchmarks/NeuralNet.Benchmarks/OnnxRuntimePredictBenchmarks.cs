@@ -12,7 +12,8 @@ namespace NeuralNet.Benchmarks;
 /// Inference against ONNX Runtime, the baseline .NET developers serve models with: the same weights (exported by
 /// NeuralNet.Onnx), inputs and outputs preallocated on both sides (ORT: <see cref="OrtValue"/>s over arrays, Run into a
 /// preallocated output), at one thread and at each side's default threading. <c>Products</c> times the Dense layers'
-/// products alone (the kernel calls Predict makes), the floor Predict's own overhead is measured against.
+/// products alone (the kernel calls Predict makes), the floor Predict's own overhead is measured against; <c>Predictor</c>
+/// the same model frozen by <see cref="Mlp.CreatePredictor"/>, its weights packed ahead.
 /// The session exists only in the processes that time ONNX Runtime: a default-threaded session's pool threads would
 /// otherwise share the two cores with NeuralNet's cases (64-32-10, on one thread by design, ran 1.1–1.9× its one-thread
 /// time beside one).
@@ -22,6 +23,7 @@ namespace NeuralNet.Benchmarks;
 public class OnnxRuntimePredictBenchmarks
 {
     private Mlp _model = null!;
+    private MlpPredictor _predictor = null!;
     private Matrix<float> _input = null!, _output = null!;
     private (Matrix<float> X, Matrix<float> W, Matrix<float> B, Matrix<float> Z)[] _products = null!;
     private InferenceSession _session = null!;
@@ -43,13 +45,14 @@ public class OnnxRuntimePredictBenchmarks
     public string Threads { get; set; } = "";
 
     /// <summary>NeuralNet's side: the model, the batch and each Dense layer's product on the input it sees.</summary>
-    [GlobalSetup(Targets = [nameof(NeuralNetPredict), nameof(Products)])]
+    [GlobalSetup(Targets = [nameof(NeuralNetPredict), nameof(Predictor), nameof(Products)])]
     public void Setup()
     {
         _model = Network == "64-32-10" ? Benchmarks.Network.Small() : Benchmarks.Network.Mnist();
         _input = Benchmarks.Network.Inputs(Batch, _model.InputCount!.Value, seed: 1);
         _output = Matrix<float>.Build.Dense(Batch, _model.OutputCount!.Value);
         KernelSettings.ThreadCount = Threads == "1" ? 1 : Environment.ProcessorCount;
+        _predictor = _model.CreatePredictor();
 
         var products = new List<(Matrix<float>, Matrix<float>, Matrix<float>, Matrix<float>)>();
         Matrix<float> h = _input;
@@ -103,6 +106,10 @@ public class OnnxRuntimePredictBenchmarks
 
     [Benchmark]
     public void NeuralNetPredict() => _model.Predict(_input, _output);
+
+    /// <summary>The same model frozen: Dense weights packed once, as MLAS packs a session's (<see cref="MlpPredictor"/>).</summary>
+    [Benchmark]
+    public void Predictor() => _predictor.Predict(_input, _output);
 
     [Benchmark]
     public void Products()
