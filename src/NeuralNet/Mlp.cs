@@ -253,7 +253,7 @@ public sealed partial class Mlp
     /// Dense layers' packed once for the GEMM (faster from a batch of 32), the same bits as <see cref="Predict(Matrix{float})"/>.
     /// Later changes to this model do not reach it. Not to be called while the parameters change (training, a step).
     /// </summary>
-    /// <exception cref="NotSupportedException">A layer is a user's own type not registered with <see cref="Layers.LayerRegistry"/>, so it cannot be copied.</exception>
+    /// <exception cref="NotSupportedException">A layer is a user's own type not registered with <see cref="Layers.LayerRegistry"/>, so it cannot be copied; or a Dense layer is too large to pack (about 2³¹ weights).</exception>
     /// <exception cref="InvalidOperationException">A parameter holds NaN or ∞.</exception>
     public MlpPredictor CreatePredictor() => new(this);
 

@@ -24,7 +24,8 @@ internal sealed unsafe class PackBuffers
     /// <summary>The second half of k's sums in a forward product split by k (<see cref="DenseProducts.Forward"/>).</summary>
     internal float* SecondHalf(int length) => Aligned(ref _secondHalf, length);
 
-    private static float* Aligned(ref float[] buffer, int length)
+    /// <summary>At least <paramref name="length"/> floats from a 64-byte boundary in <paramref name="buffer"/>, grown (pinned) if it is too short.</summary>
+    internal static float* Aligned(ref float[] buffer, int length)
     {
         int padded = length + Alignment / sizeof(float);
         // Pinned (on the pinned object heap), so the pointer stays valid without a fixed block.
