@@ -40,6 +40,9 @@ public sealed class MlpPredictor
             if (layer is Dense dense) dense.PackForInference();
     }
 
+    /// <summary>The frozen layers (tests; never handed out, so nothing can change their weights).</summary>
+    internal IReadOnlyList<ILayer> Layers => _model.Layers;
+
     /// <summary>The input width, as <see cref="Mlp.InputCount"/> of the model it was made from.</summary>
     public int? InputCount => _model.InputCount;
 

@@ -45,6 +45,17 @@ public class MlpPredictorTests
     }
 
     [Fact]
+    public void Its_dense_layers_read_weights_packed_ahead_and_the_models_do_not()
+    {
+        Mlp model = Model();
+        MlpPredictor predictor = model.CreatePredictor();
+        predictor.Layers.OfType<Dense>().Should().HaveCount(2).And.OnlyContain(dense => dense.IsPacked);
+        model.Layers.OfType<Dense>().Should().OnlyContain(dense => !dense.IsPacked, "the model's W may change at any time");
+        predictor.Layers.Should().NotIntersectWith(model.Layers, "the predictor's layers are its own copies");
+        predictor.ToString().Should().Be("MlpPredictor(Mlp(Dense(300 → 100), ReLU, Dense(100 → 13), Softmax))");
+    }
+
+    [Fact]
     public void It_agrees_with_the_network_written_out_in_double()
     {
         Mlp model = Model();

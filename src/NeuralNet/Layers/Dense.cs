@@ -153,6 +153,9 @@ public sealed class Dense : ISerializableLayer, ILayerFactory<Dense>, INetworkLa
     /// </summary>
     internal void PackForInference() => _packed = new PackedWeights(Weights.Value);
 
+    /// <summary>Whether predictions read W packed ahead (<see cref="PackForInference"/>).</summary>
+    internal bool IsPacked => _packed is not null;
+
     /// <inheritdoc/>
     public override string ToString() => $"Dense({Inputs} → {Outputs})";
 

@@ -204,6 +204,30 @@ public class DenseProductsTests
     }
 
     [Theory]
+    [InlineData(64, 784, 256)]   // k in two halves, each packed
+    [InlineData(64, 20, 1030)]   // packed whole, two NC blocks of columns, split by columns on two threads
+    [InlineData(256, 600, 100)]  // more rows than an MC block, a partial panel
+    public void Forward_with_weights_packed_ahead_reads_the_packed_copy(int batch, int inputs, int outputs)
+    {
+        // Whole tiles of rows at every width (no thin tail, no transposition): the blocked GEMM, which reads B packed
+        // ahead when it is given. W changed after packing must not show: the packed copy is what is read.
+        var (x, w, b) = (TestData.Uniform(batch, inputs, 60), TestData.Uniform(outputs, inputs, 61), TestData.Uniform(outputs, 1, 62));
+        var expected = Matrix<float>.Build.Dense(batch, outputs);
+        DenseProducts.Forward(x, w, b, expected);
+        var packed = new PackedWeights(w);
+        w.MapInplace(v => 0.5f - v);
+        foreach (SimdWidth width in Enum.GetValues<SimdWidth>())
+            foreach (int threads in new[] { 1, 2 })
+            {
+                var z = TestData.Uniform(batch, outputs, 63);
+                using (Simd.Force(width))
+                using (KernelThreads.Force(threads))
+                    DenseProducts.Forward(x, w, b, z, packed);
+                z.AsColumnMajorArray().Should().Equal(expected.AsColumnMajorArray(), $"{width}, {threads} thread(s)");
+            }
+    }
+
+    [Theory]
     [InlineData(2, 784, 256)]   // k summed in two halves, as for one sample
     [InlineData(3, 784, 256)]
     [InlineData(2, 20, 7)]      // one chain
