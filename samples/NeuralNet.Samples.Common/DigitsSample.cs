@@ -55,7 +55,9 @@ public static class DigitsSample
                 LearningRateSchedule = schedule,
             }, progress);
 
-        int[] predicted = Metrics.ArgMax(model.Predict(testInputs));
+        // Trained: freeze it for serving (its own copy, weights packed once; the same bits as model.Predict).
+        MlpPredictor predictor = model.CreatePredictor();
+        int[] predicted = Metrics.ArgMax(predictor.Predict(testInputs));
         string output = SamplePaths.EnsureDirectory(options.OutputDirectory);
         double[] epochs = Plots.Epochs(history.Epochs.Count);
         string plot = Plots.SaveLines(Path.Combine(output, "digits-loss.png"), "Digits: 64 → 512 ReLU → 10 softmax, AdamW, warm-up + cosine",
