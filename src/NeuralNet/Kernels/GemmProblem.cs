@@ -15,7 +15,7 @@ internal unsafe struct GemmProblem : IParallelPart<GemmProblem>
     internal float* ColumnBias;
     /// <summary>The vector path, resolved on the calling thread (where tests may have forced it).</summary>
     internal SimdWidth Width;
-    /// <summary>B packed ahead, or null: <see cref="PackedB"/> over this problem's B and K, read from its column <see cref="PackedB.Column"/>.</summary>
+    /// <summary>B packed ahead from this problem's B and K (<see cref="Kernels.PackedB"/>), or none (the default): B is then read or packed per call.</summary>
     internal PackedB PackedB;
 
     /// <summary>Cᵀ = Bᵀ · Aᵀ: the same sums, with the roles of rows and columns exchanged.</summary>
