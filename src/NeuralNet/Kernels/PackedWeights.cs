@@ -3,7 +3,7 @@ using MathNet.Numerics.LinearAlgebra;
 namespace NeuralNet.Kernels;
 
 /// <summary>
-/// A Dense layer's Wᵀ packed once for its forward product (<see cref="PackedB"/>): whole, and in the two halves of k that
+/// A Dense layer's Wᵀ packed once for its forward product (<see cref="PackedB"/>): whole, or in the two halves of k that
 /// <see cref="DenseProducts.Forward"/> sums separately when the layer is large enough to. A copy of W as it was when
 /// packed: only an owner that never changes W may use it.
 /// </summary>
@@ -20,14 +20,19 @@ internal sealed unsafe class PackedWeights
         {
             // Wᵀ (inputs × outputs) as the forward product's B: its rows are W's columns, contiguous.
             StridedMatrix wt = StridedMatrix.ColumnMajor(ws, outputs).Transpose();
-            Whole = Pack(ref _whole, wt, inputs, outputs);
-            if (!DenseProducts.SumsInHalves(int.MaxValue, outputs, inputs)) return;
+            // A layer that sums k in halves does so at every batch the blocked GEMM runs (it sums whole only up to
+            // Gemv.ColumnByColumn rows, which are GEMVs): it needs the halves alone, one copy of W, not two.
+            if (!DenseProducts.SumsInHalves(int.MaxValue, outputs, inputs))
+            {
+                Whole = Pack(ref _whole, wt, inputs, outputs);
+                return;
+            }
             FirstHalf = Pack(ref _firstHalf, wt, half, outputs);
             SecondHalf = Pack(ref _secondHalf, wt.At(half, 0), inputs - half, outputs);
         }
     }
 
-    /// <summary>Wᵀ over all of k.</summary>
+    /// <summary>Wᵀ over all of k, or none when the product is summed in halves.</summary>
     internal PackedB Whole { get; }
 
     /// <summary>Wᵀ's first inputs / 2 rows, or none when the product is not summed in halves.</summary>
