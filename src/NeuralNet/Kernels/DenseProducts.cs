@@ -35,18 +35,18 @@ internal static unsafe class DenseProducts
                 StridedMatrix.ColumnMajor(zs, n), n, outputs, inputs, accumulate: false, bs);
             if (!SumsInHalves(n, outputs, inputs))
             {
-                Gemm.Multiply(problem with { PackedB = packed?.Whole ?? default }, KernelThreads.Limit);
+                Gemm.Multiply(problem with { PackedB = packed?.Whole ?? default, PackedBt = packed?.WholeRows ?? default }, KernelThreads.Limit);
                 return;
             }
             int half = inputs / 2;
             float* second = PackBuffers.ForCurrentThread().SecondHalf(n * outputs);
             Span<HalfProduct> halves =
             [
-                new(problem with { K = half, PackedB = packed?.FirstHalf ?? default }),
+                new(problem with { K = half, PackedB = packed?.FirstHalf ?? default, PackedBt = packed?.FirstHalfRows ?? default }),
                 new(problem with
                 {
                     A = problem.A.At(0, half), B = problem.B.At(half, 0), K = inputs - half, C = StridedMatrix.ColumnMajor(second, n),
-                    ColumnBias = null, PackedB = packed?.SecondHalf ?? default,
+                    ColumnBias = null, PackedB = packed?.SecondHalf ?? default, PackedBt = packed?.SecondHalfRows ?? default,
                 }),
             ];
             int threads = (long)n * outputs * inputs >= Gemm.ParallelThreshold ? KernelThreads.Limit : 1;

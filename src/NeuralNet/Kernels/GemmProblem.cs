@@ -17,13 +17,18 @@ internal unsafe struct GemmProblem : IParallelPart<GemmProblem>
     internal SimdWidth Width;
     /// <summary>B packed ahead from this problem's B and K (<see cref="Kernels.PackedB"/>), or none (the default): B is then read or packed per call.</summary>
     internal PackedB PackedB;
+    /// <summary>A packed ahead in the thin product's blocks (<see cref="Kernels.PackedBlocks"/>), or none.</summary>
+    internal PackedBlocks PackedA;
+    /// <summary>Bᵀ packed ahead in the thin product's blocks, or none: what <see cref="PackedA"/> becomes when the problem is transposed.</summary>
+    internal PackedBlocks PackedBt;
 
     /// <summary>Cᵀ = Bᵀ · Aᵀ: the same sums, with the roles of rows and columns exchanged.</summary>
     internal readonly GemmProblem Transpose() => this with
     {
         A = B.Transpose(), B = A.Transpose(), C = C.Transpose(), M = N, N = M,
         RowBias = ColumnBias, ColumnBias = RowBias,
-        PackedB = default,   // B becomes A, which is never packed ahead
+        PackedB = default,   // the panels are of B, which becomes A
+        PackedA = PackedBt, PackedBt = PackedA,
     };
 
     /// <summary>The rows [start, start + count) of C.</summary>
@@ -31,6 +36,7 @@ internal unsafe struct GemmProblem : IParallelPart<GemmProblem>
     {
         A = A.At(start, 0), C = C.At(start, 0), M = count,
         RowBias = RowBias == null ? null : RowBias + start,
+        PackedA = PackedA.From(start),
     };
 
     /// <summary>The columns [start, start + count) of C.</summary>
@@ -39,6 +45,7 @@ internal unsafe struct GemmProblem : IParallelPart<GemmProblem>
         B = B.At(0, start), C = C.At(0, start), N = count,
         ColumnBias = ColumnBias == null ? null : ColumnBias + start,
         PackedB = PackedB.From(start),
+        PackedBt = PackedBt.From(start),
     };
 
     /// <summary>This block of C on the calling thread, as it is (<see cref="Gemm.RunSerial"/>).</summary>

@@ -28,7 +28,18 @@ namespace NeuralNet.Kernels;
 /// </remarks>
 internal static unsafe class ThinProduct
 {
-    private const int VectorRows = 16, Rows = 4 * VectorRows, Columns = 4;
+    /// <summary>Rows of a vector; a block has up to four.</summary>
+    internal const int VectorRows = 16;
+    private const int Rows = 4 * VectorRows, Columns = 4;
+
+    /// <summary>
+    /// Vectors in the next block when <paramref name="left"/> remain: four, but a last one of one vector as 3 + 2 (a block
+    /// of one does one FMA per broadcast). <see cref="PackedBlocks"/> packs by the same rule.
+    /// </summary>
+    internal static int VectorsInBlock(int left) => left == 5 ? 3 : Math.Min(4, left);
+
+    /// <summary>M rounded up to whole vectors.</summary>
+    internal static int PaddedRows(int m) => (m + VectorRows - 1) / VectorRows * VectorRows;
 
     internal static bool Applies(in GemmProblem p) =>
         p.Width == SimdWidth.Vector512 && p.A.RowStride == 1 && p.N >= Columns && p.N <= Gemm.StreamedColumns && p.M >= 1;
@@ -47,7 +58,7 @@ internal static unsafe class ThinProduct
     internal static void Run(in GemmProblem p)
     {
         Blocks(p);
-        int rows = Reach(p);
+        int rows = Reach(p);   // all of them when A is packed ahead
         if (rows < p.M)
         {
             // The last rows of an A whose columns cannot all be aligned (10 classes, say): copied into one aligned vector
@@ -62,7 +73,7 @@ internal static unsafe class ThinProduct
                 Vector512<float>.Zero.Store(destination);
                 for (int r = 0; r < tail; r++) destination[r] = source[r];
             }
-            Blocks(p.Rows(rows, tail) with { A = new StridedMatrix(padded, 1, VectorRows) });
+            Blocks(p.Rows(rows, tail) with { A = new StridedMatrix(padded, 1, VectorRows), PackedA = default });
         }
     }
 
@@ -74,35 +85,37 @@ internal static unsafe class ThinProduct
         // Whole groups of four: a last, partial group repeats its last column of B in the missing ones, whose sums are
         // dropped (three columns of wasted FMAs at most, where the general path would pack A and run edge tiles).
         int columns = (problem.N + Columns - 1) / Columns * Columns;
+        bool packed = problem.PackedA.Exists;
         nint lda = problem.A.ColumnStride;
         // With lda a multiple of a vector, every column of A has the same offset from a cache line: start the blocks that
-        // many rows above row 0 (Reach: and cover every row).
-        int lead = lda % VectorRows == 0 ? (int)(((nint)problem.A.Data & 63) / sizeof(float)) : 0;
+        // many rows above row 0 (Reach: and cover every row). A packed A starts its blocks at row 0, aligned.
+        int lead = !packed && lda % VectorRows == 0 ? (int)(((nint)problem.A.Data & 63) / sizeof(float)) : 0;
         int rows = Reach(problem);
         float* tile = PackBuffers.ForCurrentThread().Tile(Rows * columns);
         int vectors;
-        int total = (rows + lead + VectorRows - 1) / VectorRows;  // 0 when no whole vector fits
-        for (int i = -lead, done = 0; done < total; i += vectors * VectorRows, done += vectors)
+        // Packed, the blocks are those of every row packed, down to the last that holds a row of this problem.
+        int total = packed ? PaddedRows(problem.PackedA.Rows) / VectorRows : (rows + lead + VectorRows - 1) / VectorRows;  // 0 when no whole vector fits
+        for (int i = -lead, done = 0; done < total && i < problem.M; i += vectors * VectorRows, done += vectors)
         {
-            // Four vectors a block, but a last one of one vector as 3 + 2: a block of one does one FMA per broadcast.
-            int left = total - done;
-            vectors = left == 5 ? 3 : Math.Min(4, left);
+            vectors = VectorsInBlock(total - done);
             Start(problem, i, vectors, columns, tile);
             int slice = columns > Columns ? SharedSlice : problem.K;
+            // Packed, a block's k are 16 · vectors apart, in one run.
+            nint step = packed ? vectors * VectorRows : lda;
             for (int k0 = 0; k0 < problem.K; k0 += slice)
             {
                 int kc = Math.Min(slice, problem.K - k0);
-                float* a = problem.A.Data + i + k0 * lda;
+                float* a = packed ? problem.PackedA.Block(i) + k0 * step : problem.A.Data + i + k0 * lda;
                 for (int j = 0; j < columns; j += Columns)
                 {
                     float* b = problem.B.Data + j * problem.B.ColumnStride + k0 * problem.B.RowStride, t = tile + j * Rows;
                     int live = Math.Min(Columns, problem.N - j);
                     switch (vectors)
                     {
-                        case 4: Block<Four>(kc, a, lda, b, problem.B.RowStride, problem.B.ColumnStride, live, t); break;
-                        case 3: Block<Three>(kc, a, lda, b, problem.B.RowStride, problem.B.ColumnStride, live, t); break;
-                        case 2: Block<Two>(kc, a, lda, b, problem.B.RowStride, problem.B.ColumnStride, live, t); break;
-                        default: Block<One>(kc, a, lda, b, problem.B.RowStride, problem.B.ColumnStride, live, t); break;
+                        case 4: Block<Four>(kc, a, step, b, problem.B.RowStride, problem.B.ColumnStride, live, t); break;
+                        case 3: Block<Three>(kc, a, step, b, problem.B.RowStride, problem.B.ColumnStride, live, t); break;
+                        case 2: Block<Two>(kc, a, step, b, problem.B.RowStride, problem.B.ColumnStride, live, t); break;
+                        default: Block<One>(kc, a, step, b, problem.B.RowStride, problem.B.ColumnStride, live, t); break;
                     }
                 }
             }
@@ -115,7 +128,8 @@ internal static unsafe class ThinProduct
     /// column then aligns at the same start), else the whole vectors only, since no start aligns every column and an
     /// unaligned load past the last row may leave A's memory.
     /// </summary>
-    private static int Reach(in GemmProblem p) => p.A.ColumnStride % VectorRows == 0 ? p.M : p.M / VectorRows * VectorRows;
+    private static int Reach(in GemmProblem p) =>
+        p.PackedA.Exists || p.A.ColumnStride % VectorRows == 0 ? p.M : p.M / VectorRows * VectorRows;
 
     /// <summary>
     /// The accumulators' start for rows [i, i + 16·vectors) and every column of the groups, column-major with 64 rows

@@ -170,6 +170,7 @@ public class DenseProductsTests
     [InlineData(40, 20, 1030)]   // wider than one NC block of columns (the packed B's second block), split by columns on two threads
     [InlineData(200, 600, 100)]  // more rows than an MC block, k in halves of 300 (two slices each), a partial panel
     [InlineData(64, 1000, 20)]   // one chain over four slices of k, packed whole
+    [InlineData(16, 100, 256)]   // transposed and split by rows at 128 on two threads: the second part from a packed block boundary
     public void Forward_is_the_fma_chain_of_its_definition_at_every_width(int batch, int inputs, int outputs)
     {
         // The definition, element by element: z[i, j] = b[j], then z[i, j] = fma(x[i, p], w[j, p], z[i, j]) for p in order;
@@ -207,16 +208,32 @@ public class DenseProductsTests
     [InlineData(64, 784, 256)]   // k in two halves, each packed
     [InlineData(64, 20, 1030)]   // packed whole, two NC blocks of columns, split by columns on two threads
     [InlineData(256, 600, 100)]  // more rows than an MC block, a partial panel
-    public void Forward_with_weights_packed_ahead_reads_the_packed_copy(int batch, int inputs, int outputs)
-    {
+    public void Forward_with_weights_packed_ahead_reads_the_packed_copy(int batch, int inputs, int outputs) =>
         // Whole tiles of rows at every width (no thin tail, no transposition): the blocked GEMM, which reads B packed
-        // ahead when it is given. W changed after packing must not show: the packed copy is what is read.
+        // ahead when it is given.
+        ShouldReadThePackedCopy(batch, inputs, outputs, Enum.GetValues<SimdWidth>());
+
+    [Theory]
+    [InlineData(16, 784, 256)]   // computed transposed, k in halves: the thin product, W packed in its blocks
+    [InlineData(8, 100, 256)]    // the same, packed whole, split by rows at 128 on two threads
+    [InlineData(4, 300, 10)]     // one block of one vector, six rows of padding
+    [InlineData(40, 784, 256)]   // a whole tile, then 8 rows past it through the thin product (the thin tail)
+    [InlineData(37, 50, 80)]     // a tail of 5 rows; 80 rows of W packed as blocks of 3 and 2 vectors (too small to split)
+    public void The_thin_product_given_weights_packed_ahead_reads_the_packed_copy(int batch, int inputs, int outputs) =>
+        // On the Vector512 path (emulated where the hardware has no AVX-512), where the thin product runs. (A part of C
+        // that starts inside a packed block reads W where it lies instead, the same bits for a predictor, whose W never
+        // changes; these shapes split at block boundaries or not at all.)
+        ShouldReadThePackedCopy(batch, inputs, outputs, [SimdWidth.Vector512]);
+
+    /// <summary>W changed after packing must not show in a forward product given the packed copy, at each width and thread count.</summary>
+    private static void ShouldReadThePackedCopy(int batch, int inputs, int outputs, SimdWidth[] widths)
+    {
         var (x, w, b) = (TestData.Uniform(batch, inputs, 60), TestData.Uniform(outputs, inputs, 61), TestData.Uniform(outputs, 1, 62));
         var expected = Matrix<float>.Build.Dense(batch, outputs);
         DenseProducts.Forward(x, w, b, expected);
         var packed = new PackedWeights(w);
         w.MapInplace(v => 0.5f - v);
-        foreach (SimdWidth width in Enum.GetValues<SimdWidth>())
+        foreach (SimdWidth width in widths)
             foreach (int threads in new[] { 1, 2 })
             {
                 var z = TestData.Uniform(batch, outputs, 63);
