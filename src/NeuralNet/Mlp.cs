@@ -250,7 +250,7 @@ public sealed partial class Mlp
 
     /// <summary>
     /// Freezes the network as it is now for inference: an <see cref="MlpPredictor"/> with its own copy of the weights, the
-    /// Dense layers' packed once for the GEMM (faster from a batch of 32), the same bits as <see cref="Predict(Matrix{float})"/>.
+    /// Dense layers' packed once for the kernels (faster from a batch of 4), the same bits as <see cref="Predict(Matrix{float})"/>.
     /// Later changes to this model do not reach it. Not to be called while the parameters change (training, a step).
     /// </summary>
     /// <exception cref="NotSupportedException">A layer is a user's own type not registered with <see cref="Layers.LayerRegistry"/>, so it cannot be copied; or a Dense layer is too large to pack (about 2³¹ weights).</exception>

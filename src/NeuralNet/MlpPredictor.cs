@@ -5,10 +5,10 @@ namespace NeuralNet;
 
 /// <summary>
 /// A network frozen for inference (<see cref="Mlp.CreatePredictor"/>): a private copy of the model whose Dense weights are
-/// packed once into the layout the GEMM's micro-kernel reads, as ONNX Runtime pre-packs a session's weights, instead of
-/// being read where they lie on every call. It predicts the same bits as <see cref="Mlp.Predict(Matrix{float})"/> did on
-/// the model when the predictor was made, at every batch size, thread count and vector width, faster from a batch of 32
-/// (where the blocked GEMM runs rather than the thin product).
+/// packed once into the layouts the kernels read (the GEMM micro-kernel's panels; on the AVX-512 path also the thin
+/// product's blocks, for batches under 32), as ONNX Runtime pre-packs a session's weights, instead of being read where
+/// they lie on every call. It predicts the same bits as <see cref="Mlp.Predict(Matrix{float})"/> did on the model when
+/// the predictor was made, at every batch size, thread count and vector width; faster from a batch of 4.
 /// </summary>
 /// <remarks>
 /// <para>

@@ -3,9 +3,11 @@ using MathNet.Numerics.LinearAlgebra;
 namespace NeuralNet.Kernels;
 
 /// <summary>
-/// A Dense layer's Wᵀ packed once for its forward product (<see cref="PackedB"/>): whole, or in the two halves of k that
-/// <see cref="DenseProducts.Forward"/> sums separately when the layer is large enough to. A copy of W as it was when
-/// packed: only an owner that never changes W may use it.
+/// A Dense layer's weights packed once for its forward product, in both layouts a kernel reads: Wᵀ as the blocked GEMM's
+/// B (<see cref="PackedB"/>) and W as the thin product's A when a small batch is computed transposed
+/// (<see cref="PackedBlocks"/>); each whole, or in the two halves of k that <see cref="DenseProducts.Forward"/> sums
+/// separately when the layer is large enough to. Copies of W as it was when packed: only an owner that never changes W
+/// may use them.
 /// </summary>
 internal sealed unsafe class PackedWeights
 {
