@@ -34,15 +34,15 @@ internal readonly unsafe struct PackedBlocks
     /// <summary>Packs <paramref name="a"/> (M × K, rows contiguous within a column) into <paramref name="destination"/>, <see cref="Length"/> floats.</summary>
     internal static PackedBlocks Pack(StridedMatrix a, int m, int k, float* destination)
     {
+        if (a.RowStride != 1) throw new ArgumentException("The thin product's A has contiguous columns.", nameof(a));
         float* d = destination;
         for (int i = 0, left = ThinProduct.PaddedRows(m) / ThinProduct.VectorRows; left > 0;)
         {
             int rows = ThinProduct.VectorsInBlock(left) * ThinProduct.VectorRows, live = Math.Clamp(m - i, 0, rows);
             for (int p = 0; p < k; p++, d += rows)
             {
-                float* column = a.Data + i * a.RowStride + p * a.ColumnStride;
-                for (int r = 0; r < live; r++) d[r] = column[r * a.RowStride];
-                new Span<float>(d + live, rows - live).Clear();
+                new ReadOnlySpan<float>(a.Data + i + p * a.ColumnStride, live).CopyTo(new Span<float>(d, live));
+                new Span<float>(d + live, rows - live).Clear();   // zeros, never a stale NaN or subnormal
             }
             i += rows;
             left -= rows / ThinProduct.VectorRows;

@@ -215,7 +215,7 @@ public class DenseProductsTests
 
     [Theory]
     [InlineData(16, 784, 256)]   // computed transposed, k in halves: the thin product, W packed in its blocks
-    [InlineData(8, 100, 256)]    // the same, packed whole, split by rows at 128 on two threads
+    [InlineData(16, 100, 256)]   // the same, packed whole, split by rows at 128 on two threads (a block boundary)
     [InlineData(4, 300, 10)]     // one block of one vector, six rows of padding
     [InlineData(40, 784, 256)]   // a whole tile, then 8 rows past it through the thin product (the thin tail)
     [InlineData(37, 50, 80)]     // a tail of 5 rows; 80 rows of W packed as blocks of 3 and 2 vectors (too small to split)
