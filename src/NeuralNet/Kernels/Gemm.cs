@@ -159,12 +159,20 @@ internal static unsafe class Gemm
             {
                 int pc = kb * kSlice, kc = Math.Min(kSlice, p.K - pc);
                 bool first = kb == 0, add = p.Accumulate || !first;
-                // B packed ahead is read as it is; else whole panels are read in place when B's rows are contiguous, and
+                // B packed ahead is read as it is. Else whole panels are read in place when B's rows are contiguous, and
                 // only a partial last panel (or all of B) is packed here.
-                float* packedB = p.PackedB.Exists ? p.PackedB.Panel(pc, kc, jc) : buffers.B(kc * RoundUp(nc, NR));
-                int inPlace = readB && !p.PackedB.Exists ? nc / NR * NR : 0;
-                if (inPlace < nc && !p.PackedB.Exists)
-                    Packing.Panel(p.B.At(pc, jc + inPlace).Transpose(), nc - inPlace, NR, kc, packedB + inPlace * kc);
+                float* packedB;
+                int inPlace = 0;
+                if (p.PackedB.Exists)
+                {
+                    packedB = p.PackedB.Panel(pc, kc, jc);
+                }
+                else
+                {
+                    packedB = buffers.B(kc * RoundUp(nc, NR));
+                    if (readB) inPlace = nc / NR * NR;
+                    if (inPlace < nc) Packing.Panel(p.B.At(pc, jc + inPlace).Transpose(), nc - inPlace, NR, kc, packedB + inPlace * kc);
+                }
 
                 for (int ic = 0; ic < p.M; ic += MC)
                 {
@@ -273,5 +281,5 @@ internal static unsafe class Gemm
         return (count, (k + count - 1) / count);
     }
 
-    private static int RoundUp(int value, int unit) => (value + unit - 1) / unit * unit;
+    internal static int RoundUp(int value, int unit) => (value + unit - 1) / unit * unit;
 }

@@ -33,12 +33,12 @@ internal readonly unsafe struct PackedB
     internal int Column { get; }
 
     /// <summary>Floats needed to pack a K × N matrix.</summary>
-    internal static long Length(int k, int n) => (long)k * RoundUp(n);
+    internal static long Length(int k, int n) => (long)k * Gemm.RoundUp(n, MicroKernel.NR);
 
     /// <summary>Packs <paramref name="b"/> (K × N) into <paramref name="destination"/>, <see cref="Length"/> floats.</summary>
     internal static PackedB Pack(StridedMatrix b, int k, int n, float* destination)
     {
-        int width = RoundUp(n);
+        int width = Gemm.RoundUp(n, MicroKernel.NR);
         var (count, slice) = Gemm.Slices(k);
         for (int s = 0; s < count; s++)
         {
@@ -53,6 +53,4 @@ internal readonly unsafe struct PackedB
 
     /// <summary>The panel holding the problem's columns <paramref name="column"/> … + NR − 1 in the slice at <paramref name="pc"/>, <paramref name="kc"/> deep.</summary>
     internal float* Panel(int pc, int kc, int column) => _data + (long)pc * Width + (long)(Column + column) * kc;
-
-    private static int RoundUp(int n) => (n + MicroKernel.NR - 1) / MicroKernel.NR * MicroKernel.NR;
 }

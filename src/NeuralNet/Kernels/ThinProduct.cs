@@ -39,7 +39,7 @@ internal static unsafe class ThinProduct
     internal static int VectorsInBlock(int left) => left == 5 ? 3 : Math.Min(4, left);
 
     /// <summary>M rounded up to whole vectors.</summary>
-    internal static int PaddedRows(int m) => (m + VectorRows - 1) / VectorRows * VectorRows;
+    internal static int PaddedRows(int m) => Gemm.RoundUp(m, VectorRows);
 
     internal static bool Applies(in GemmProblem p) =>
         p.Width == SimdWidth.Vector512 && p.A.RowStride == 1 && p.N >= Columns && p.N <= Gemm.StreamedColumns && p.M >= 1;
