@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace NeuralNet.Kernels;
@@ -33,27 +35,38 @@ internal static unsafe class DenseProducts
         {
             GemmProblem problem = Problem(StridedMatrix.ColumnMajor(xs, n), StridedMatrix.ColumnMajor(ws, outputs).Transpose(),
                 StridedMatrix.ColumnMajor(zs, n), n, outputs, inputs, accumulate: false, bs);
-            if (!SumsInHalves(n, outputs, inputs))
+            if (SumsInHalves(n, outputs, inputs))
             {
-                Gemm.Multiply(problem with { PackedB = packed?.Whole ?? default, PackedBt = packed?.WholeRows ?? default }, KernelThreads.Limit);
+                InHalves(problem, packed);
                 return;
             }
-            int half = inputs / 2;
-            float* second = PackBuffers.ForCurrentThread().SecondHalf(n * outputs);
-            Span<HalfProduct> halves =
-            [
-                new(problem with { K = half, PackedB = packed?.FirstHalf ?? default, PackedBt = packed?.FirstHalfRows ?? default }),
-                new(problem with
-                {
-                    A = problem.A.At(0, half), B = problem.B.At(half, 0), K = inputs - half, C = StridedMatrix.ColumnMajor(second, n),
-                    ColumnBias = null, PackedB = packed?.SecondHalf ?? default, PackedBt = packed?.SecondHalfRows ?? default,
-                }),
-            ];
-            int threads = (long)n * outputs * inputs >= Gemm.ParallelThreshold ? KernelThreads.Limit : 1;
-            KernelThreads.Run<HalfProduct>(halves, threads);
-            var zSpan = new Span<float>(zs, n * outputs);
-            TensorPrimitives.Add(zSpan, new ReadOnlySpan<float>(second, n * outputs), zSpan);
+            if (packed is not null) problem = problem with { PackedB = packed.Whole, PackedBt = packed.WholeRows };
+            Gemm.Multiply(problem, KernelThreads.Limit);
         }
+    }
+
+    /// <summary>
+    /// z = (b + x_L·w_Lᵀ) + x_R·w_Rᵀ, one half of k per thread. Its own method: its two problems and the parts array are
+    /// large stack temporaries that the one-product path (a sample through a small layer, ≈ 100 ns) should not carry.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void InHalves(in GemmProblem problem, PackedWeights? packed)
+    {
+        int n = problem.M, outputs = problem.N, inputs = problem.K, half = inputs / 2;
+        float* second = PackBuffers.ForCurrentThread().SecondHalf(n * outputs);
+        Span<HalfProduct> halves =
+        [
+            new(problem with { K = half, PackedB = packed?.FirstHalf ?? default, PackedBt = packed?.FirstHalfRows ?? default }),
+            new(problem with
+            {
+                A = problem.A.At(0, half), B = problem.B.At(half, 0), K = inputs - half, C = StridedMatrix.ColumnMajor(second, n),
+                ColumnBias = null, PackedB = packed?.SecondHalf ?? default, PackedBt = packed?.SecondHalfRows ?? default,
+            }),
+        ];
+        int threads = (long)n * outputs * inputs >= Gemm.ParallelThreshold ? KernelThreads.Limit : 1;
+        KernelThreads.Run<HalfProduct>(halves, threads);
+        var z = new Span<float>(problem.C.Data, n * outputs);
+        TensorPrimitives.Add(z, new ReadOnlySpan<float>(second, n * outputs), z);
     }
 
     /// <summary>Whether <see cref="Forward"/> sums k in two halves: a rule of the shape alone, so the bits never depend on the thread count.</summary>
@@ -105,12 +118,17 @@ internal static unsafe class DenseProducts
     {
         bool dense = true;
         foreach (Matrix<float> m in matrices) dense &= m.AsColumnMajorArray() is not null;
-        if (!shapesAgree || !dense)
-        {
-            var shapes = new string[matrices.Length];
-            for (int i = 0; i < matrices.Length; i++) shapes[i] = $"{Shapes.Describe(matrices[i])} {matrices[i].GetType().Name}";
-            throw new ArgumentException($"The product {product} needs dense matrices of agreeing shapes, but got {string.Join(", ", shapes)}.");
-        }
+        if (!shapesAgree || !dense) ThrowShapes(product, matrices);
+    }
+
+    // The message is built apart from the check, which then stays small enough to inline: together they cost ≈ 25 ns per
+    // product, a quarter of a small layer's product for one sample (64 → 32 on Zen 5).
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowShapes(string product, ReadOnlySpan<Matrix<float>> matrices)
+    {
+        var shapes = new string[matrices.Length];
+        for (int i = 0; i < matrices.Length; i++) shapes[i] = $"{Shapes.Describe(matrices[i])} {matrices[i].GetType().Name}";
+        throw new ArgumentException($"The product {product} needs dense matrices of agreeing shapes, but got {string.Join(", ", shapes)}.");
     }
 
     private static void Run(StridedMatrix a, StridedMatrix b, StridedMatrix c, int m, int n, int k, bool accumulate, float* bias) =>

@@ -109,8 +109,41 @@ internal static unsafe class Gemv
         // 16 accumulators where there are 32 vector registers (AVX-512); 8 elsewhere, with room for the operands.
         if (v == Vector512<float>.Count)
             for (; i + 16 * v <= p.M; i += 16 * v) Rows16<TOps, TVector>(p, i);
-        for (; i + 8 * v <= p.M; i += 8 * v) Rows8<TOps, TVector>(p, i);
-        if (i < p.M) Sweep<TOps, TVector>(p, i);
+        for (; i + 8 * v <= p.M; i += 8 * v) Rows<TOps, TVector, Eight>(p, i, i + 7 * v);
+        if (i < p.M) Rest(p, i);
+    }
+
+    /// <summary>
+    /// The rows from <paramref name="first"/> on, fewer than a block of eight vectors: in one pass over k, so that their
+    /// chains run side by side (one after the other, each would wait out its own FMA latency), in vectors of the widest
+    /// width no wider than the rows (the ten outputs of a last layer: two 8-float vectors), the last ending at row M and
+    /// overlapping the one before (those rows are computed twice, the same chain, so the same bits); 1–3 rows as floats.
+    /// </summary>
+    private static void Rest(in GemmProblem p, int first)
+    {
+        int m = p.M - first;
+        if (p.Width >= SimdWidth.Vector512 && m >= Vector512<float>.Count) Vectors<Vector512Ops, Vector512<float>>(p, first);
+        else if (p.Width >= SimdWidth.Vector256 && m >= Vector256<float>.Count) Vectors<Vector256Ops, Vector256<float>>(p, first);
+        else if (p.Width >= SimdWidth.Vector128 && m >= Vector128<float>.Count) Vectors<Vector128Ops, Vector128<float>>(p, first);
+        else Vectors<ScalarOps, float>(p, first);
+    }
+
+    /// <summary>Rows [first, M), at least one vector and at most eight of them, as one block whose last vector ends at M.</summary>
+    private static void Vectors<TOps, TVector>(in GemmProblem p, int first)
+        where TOps : struct, IVectorOps<TVector> where TVector : struct
+    {
+        int v = TOps.Count, last = p.M - v;
+        switch ((p.M - first + v - 1) / v)
+        {
+            case 1: Rows<TOps, TVector, One>(p, first, last); break;
+            case 2: Rows<TOps, TVector, Two>(p, first, last); break;
+            case 3: Rows<TOps, TVector, Three>(p, first, last); break;
+            case 4: Rows<TOps, TVector, Four>(p, first, last); break;
+            case 5: Rows<TOps, TVector, Five>(p, first, last); break;
+            case 6: Rows<TOps, TVector, Six>(p, first, last); break;
+            case 7: Rows<TOps, TVector, Seven>(p, first, last); break;
+            default: Rows<TOps, TVector, Eight>(p, first, last); break;
+        }
     }
 
     /// <summary>c[i .. i + 16v) = init + Σₖ A[·, k] b[k]: sixteen vectors of rows, one FMA chain per element, k in order.</summary>
@@ -145,68 +178,49 @@ internal static unsafe class Gemv
         TOps.Store(c + 12 * v, x12); TOps.Store(c + 13 * v, x13); TOps.Store(c + 14 * v, x14); TOps.Store(c + 15 * v, x15);
     }
 
-    /// <summary><see cref="Rows16"/> for eight vectors of rows.</summary>
+    /// <summary>
+    /// <see cref="Rows16"/> for <typeparamref name="TCount"/> vectors of rows (up to eight): at i, i + v, … and the last at
+    /// <paramref name="last"/>, which may overlap the one before it. Every C value is read (when accumulating) before any
+    /// is stored, so an overlapped row starts from C as it was.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Rows8<TOps, TVector>(in GemmProblem p, int i)
-        where TOps : struct, IVectorOps<TVector> where TVector : struct
+    private static void Rows<TOps, TVector, TCount>(in GemmProblem p, int i, int last)
+        where TOps : struct, IVectorOps<TVector> where TVector : struct where TCount : struct, IVectorCount
     {
-        int v = TOps.Count;
-        float* a = p.A.Data + i, b = p.B.Data, c = p.C.Data + i;
+        int v = TOps.Count, n = TCount.Value;
+        int o1 = n == 2 ? last : i + v, o2 = n == 3 ? last : i + 2 * v, o3 = n == 4 ? last : i + 3 * v,
+            o4 = n == 5 ? last : i + 4 * v, o5 = n == 6 ? last : i + 5 * v, o6 = n == 7 ? last : i + 6 * v, o7 = last;
+        int o0 = n == 1 ? last : i;
+        float* a = p.A.Data, b = p.B.Data, c = p.C.Data;
         nint lda = p.A.ColumnStride, ldb = p.B.RowStride;
-        TVector x0 = Initial<TOps, TVector>(p, i), x1 = Initial<TOps, TVector>(p, i + v), x2 = Initial<TOps, TVector>(p, i + 2 * v),
-            x3 = Initial<TOps, TVector>(p, i + 3 * v), x4 = Initial<TOps, TVector>(p, i + 4 * v), x5 = Initial<TOps, TVector>(p, i + 5 * v),
-            x6 = Initial<TOps, TVector>(p, i + 6 * v), x7 = Initial<TOps, TVector>(p, i + 7 * v);
+        TVector x0 = Initial<TOps, TVector>(p, o0), x1 = default, x2 = default, x3 = default, x4 = default, x5 = default, x6 = default, x7 = default;
+        if (n > 1) x1 = Initial<TOps, TVector>(p, o1);
+        if (n > 2) x2 = Initial<TOps, TVector>(p, o2);
+        if (n > 3) x3 = Initial<TOps, TVector>(p, o3);
+        if (n > 4) x4 = Initial<TOps, TVector>(p, o4);
+        if (n > 5) x5 = Initial<TOps, TVector>(p, o5);
+        if (n > 6) x6 = Initial<TOps, TVector>(p, o6);
+        if (n > 7) x7 = Initial<TOps, TVector>(p, o7);
         for (int k = 0; k < p.K; k++, a += lda)
         {
             TVector s = TOps.Broadcast(b[k * ldb]);
-            x0 = TOps.MultiplyAdd(TOps.Load(a), s, x0); x1 = TOps.MultiplyAdd(TOps.Load(a + v), s, x1);
-            x2 = TOps.MultiplyAdd(TOps.Load(a + 2 * v), s, x2); x3 = TOps.MultiplyAdd(TOps.Load(a + 3 * v), s, x3);
-            x4 = TOps.MultiplyAdd(TOps.Load(a + 4 * v), s, x4); x5 = TOps.MultiplyAdd(TOps.Load(a + 5 * v), s, x5);
-            x6 = TOps.MultiplyAdd(TOps.Load(a + 6 * v), s, x6); x7 = TOps.MultiplyAdd(TOps.Load(a + 7 * v), s, x7);
+            x0 = TOps.MultiplyAdd(TOps.Load(a + o0), s, x0);
+            if (n > 1) x1 = TOps.MultiplyAdd(TOps.Load(a + o1), s, x1);
+            if (n > 2) x2 = TOps.MultiplyAdd(TOps.Load(a + o2), s, x2);
+            if (n > 3) x3 = TOps.MultiplyAdd(TOps.Load(a + o3), s, x3);
+            if (n > 4) x4 = TOps.MultiplyAdd(TOps.Load(a + o4), s, x4);
+            if (n > 5) x5 = TOps.MultiplyAdd(TOps.Load(a + o5), s, x5);
+            if (n > 6) x6 = TOps.MultiplyAdd(TOps.Load(a + o6), s, x6);
+            if (n > 7) x7 = TOps.MultiplyAdd(TOps.Load(a + o7), s, x7);
         }
-        TOps.Store(c, x0); TOps.Store(c + v, x1); TOps.Store(c + 2 * v, x2); TOps.Store(c + 3 * v, x3);
-        TOps.Store(c + 4 * v, x4); TOps.Store(c + 5 * v, x5); TOps.Store(c + 6 * v, x6); TOps.Store(c + 7 * v, x7);
-    }
-
-    /// <summary>
-    /// The rows from <paramref name="first"/> on, fewer than a block: C accumulates in place, four columns per sweep, so
-    /// that a few rows (the last layer's ten outputs) still run as many independent chains at once rather than one long one.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Sweep<TOps, TVector>(in GemmProblem p, int first)
-        where TOps : struct, IVectorOps<TVector> where TVector : struct
-    {
-        int v = TOps.Count, m = p.M - first, vectorRows = m - m % v;
-        float* a = p.A.Data + first, b = p.B.Data, c = p.C.Data + first;
-        nint lda = p.A.ColumnStride, ldb = p.B.RowStride;
-        for (int i = 0; i < vectorRows; i += v) TOps.Store(c + i, Initial<TOps, TVector>(p, first + i));
-        for (int i = vectorRows; i < m; i++) c[i] = Initial<ScalarOps, float>(p, first + i);
-
-        int k = 0;
-        for (; k + 4 <= p.K; k += 4)
-        {
-            float* a0 = a + k * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
-            float b0 = b[k * ldb], b1 = b[(k + 1) * ldb], b2 = b[(k + 2) * ldb], b3 = b[(k + 3) * ldb];
-            TVector s0 = TOps.Broadcast(b0), s1 = TOps.Broadcast(b1), s2 = TOps.Broadcast(b2), s3 = TOps.Broadcast(b3);
-            for (int i = 0; i < vectorRows; i += v)
-            {
-                TVector x = TOps.MultiplyAdd(TOps.Load(a0 + i), s0, TOps.Load(c + i));
-                x = TOps.MultiplyAdd(TOps.Load(a1 + i), s1, x);
-                x = TOps.MultiplyAdd(TOps.Load(a2 + i), s2, x);
-                TOps.Store(c + i, TOps.MultiplyAdd(TOps.Load(a3 + i), s3, x));
-            }
-            for (int i = vectorRows; i < m; i++)
-                c[i] = MathF.FusedMultiplyAdd(a3[i], b3, MathF.FusedMultiplyAdd(a2[i], b2,
-                    MathF.FusedMultiplyAdd(a1[i], b1, MathF.FusedMultiplyAdd(a0[i], b0, c[i]))));
-        }
-        for (; k < p.K; k++)
-        {
-            float* column = a + k * lda;
-            float bk = b[k * ldb];
-            TVector s = TOps.Broadcast(bk);
-            for (int i = 0; i < vectorRows; i += v) TOps.Store(c + i, TOps.MultiplyAdd(TOps.Load(column + i), s, TOps.Load(c + i)));
-            for (int i = vectorRows; i < m; i++) c[i] = MathF.FusedMultiplyAdd(column[i], bk, c[i]);
-        }
+        TOps.Store(c + o0, x0);
+        if (n > 1) TOps.Store(c + o1, x1);
+        if (n > 2) TOps.Store(c + o2, x2);
+        if (n > 3) TOps.Store(c + o3, x3);
+        if (n > 4) TOps.Store(c + o4, x4);
+        if (n > 5) TOps.Store(c + o5, x5);
+        if (n > 6) TOps.Store(c + o6, x6);
+        if (n > 7) TOps.Store(c + o7, x7);
     }
 
     /// <summary>The accumulators' start, in the micro-kernel's order: c or 0, then the row bias, then the column bias.</summary>

@@ -269,15 +269,4 @@ internal static unsafe class ThinProduct
         if (n > 2) { c20.Store(tile + 32); c21.Store(tile + Rows + 32); c22.Store(tile + 2 * Rows + 32); c23.Store(tile + 3 * Rows + 32); }
         if (n > 3) { c30.Store(tile + 48); c31.Store(tile + Rows + 48); c32.Store(tile + 2 * Rows + 48); c33.Store(tile + 3 * Rows + 48); }
     }
-
-    /// <summary>How many vectors of 16 rows a block has: a type, so that each count gets its own compiled body.</summary>
-    private interface IVectorCount
-    {
-        static abstract int Value { get; }
-    }
-
-    private struct One : IVectorCount { public static int Value => 1; }
-    private struct Two : IVectorCount { public static int Value => 2; }
-    private struct Three : IVectorCount { public static int Value => 3; }
-    private struct Four : IVectorCount { public static int Value => 4; }
 }

@@ -19,9 +19,15 @@ public unsafe class GemvTests
     public static TheoryData<int, int, int, bool> Cases()
     {
         var data = new TheoryData<int, int, int, bool>();
-        // Every row path at every width: 16-vector blocks (AVX-512 only), 8-vector blocks, and the four-column sweep for
-        // the rest (400 = 256 + 128 + 16 at 16 floats; 257 and 300 leave single rows and part-vectors to the sweep).
-        (int M, int K)[] shapes = [(1, 1), (7, 5), (9, 13), (127, 256), (128, 256), (257, 784), (300, 9), (400, 50)];
+        // Every row path at every width: 16-vector blocks (AVX-512 only), 8-vector blocks, and the rest in one block of one
+        // to eight vectors of the widest width no wider than the rows, the last overlapping the one before: at 16 floats
+        // 400 = 256 + 128 + 16 (one vector), 300 = 256 + 44 (three, overlapping), 127 (eight, overlapping), 100 (seven),
+        // 32 (two, exact), 10 and 12 (two 8-float vectors), 7 (two 4-float vectors), 3 and 257 = 256 + 1 (floats).
+        (int M, int K)[] shapes =
+        [
+            (1, 1), (3, 7), (7, 5), (9, 13), (10, 32), (12, 5), (32, 64), (100, 20), (127, 256), (128, 256), (257, 784), (300, 9),
+            (400, 50),
+        ];
         foreach (SimdWidth width in Enum.GetValues<SimdWidth>())
             foreach (var (m, k) in shapes)
                 foreach (bool accumulate in new[] { false, true })
