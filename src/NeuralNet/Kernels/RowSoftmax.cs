@@ -62,7 +62,8 @@ internal static class RowSoftmax
 
     /// <summary>
     /// A batch of one, whose classes lie side by side: vectors across the classes for the element-wise steps (the bits
-    /// of any lane: each is one value's own operations), the sum in class order as a row's lane takes it.
+    /// of any lane: each is one value's own operations), the classes past the last whole vector padded into one more, the
+    /// sum in class order as a row's lane takes it.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static unsafe void OneRow<TOps, TVector>(float* z, float* h, float* logSumExp, int classes)
@@ -71,23 +72,21 @@ internal static class RowSoftmax
         // The maximum as a lane's Max takes it (max unless max > z[j], z[j]), so ±0 come out the same.
         float max = z[0], sum = 0f;
         for (int j = 1; j < classes; j++) max = max > z[j] ? max : z[j];
-        int c = 0;
-        Exponentials<TOps, TVector>(z, h, max, classes, ref c);
-        if (TOps.Count > Vector256<float>.Count) Exponentials<Vector256Ops, Vector256<float>>(z, h, max, classes, ref c);
-        if (TOps.Count > Vector128<float>.Count) Exponentials<Vector128Ops, Vector128<float>>(z, h, max, classes, ref c);
-        Exponentials<Lane0Ops, Vector128<float>>(z, h, max, classes, ref c);
-        for (int j = 0; j < classes; j++) sum += h[j];
-        for (int j = 0; j < classes; j++) h[j] /= sum;
-        if (logSumExp != null) *logSumExp = max + Lane0Ops.Log(Vector128.CreateScalarUnsafe(sum)).ToScalar();
-    }
-
-    /// <summary>h[c] = exp(z[c] − max) in vectors of <typeparamref name="TOps"/>' width from <paramref name="c"/> while a whole one fits; advances it.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Exponentials<TOps, TVector>(float* z, float* h, float max, int classes, ref int c)
-        where TOps : struct, IVectorMath<TVector> where TVector : struct
-    {
+        int whole = classes - classes % TOps.Count, left = classes - whole;
+        // The last classes in a vector of their own (the lanes past them hold the maximum, whose exponential is 1, and
+        // are dropped): one exponential and one quotient where narrower vectors and single lanes took up to four.
+        float* rest = stackalloc float[TOps.Count];
+        for (int j = 0; j < TOps.Count; j++) rest[j] = j < left ? z[whole + j] : max;
         TVector maxV = TOps.Broadcast(max);
-        for (; c + TOps.Count <= classes; c += TOps.Count) TOps.Store(h + c, TOps.Exp(TOps.Subtract(TOps.Load(z + c), maxV)));
+        for (int c = 0; c < whole; c += TOps.Count) TOps.Store(h + c, TOps.Exp(TOps.Subtract(TOps.Load(z + c), maxV)));
+        if (left > 0) TOps.Store(rest, TOps.Exp(TOps.Subtract(TOps.Load(rest), maxV)));
+        for (int j = 0; j < whole; j++) sum += h[j];
+        for (int j = 0; j < left; j++) sum += rest[j];
+        TVector sumV = TOps.Broadcast(sum);
+        for (int c = 0; c < whole; c += TOps.Count) TOps.Store(h + c, TOps.Divide(TOps.Load(h + c), sumV));
+        if (left > 0) TOps.Store(rest, TOps.Divide(TOps.Load(rest), sumV));
+        for (int j = 0; j < left; j++) h[whole + j] = rest[j];
+        if (logSumExp != null) *logSumExp = max + Lane0Ops.Log(Vector128.CreateScalarUnsafe(sum)).ToScalar();
     }
 
     /// <summary>

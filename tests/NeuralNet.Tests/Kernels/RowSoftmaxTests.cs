@@ -18,7 +18,7 @@ public class RowSoftmaxTests
         var data = new TheoryData<int, int>();
         // Rows: single lanes only, one Vector128, a Vector256 and lanes, 16 + 8 + 4 + 3, several Vector512s.
         foreach (int n in new[] { 1, 3, 4, 7, 8, 13, 16, 31, 64, 300 })
-            foreach (int classes in new[] { 1, 2, 10, 37 })
+            foreach (int classes in new[] { 1, 2, 10, 16, 37 })   // 16: whole vectors only, at every width
                 data.Add(n, classes);
         return data;
     }
@@ -68,7 +68,8 @@ public class RowSoftmaxTests
 
     [Theory]
     [InlineData(10)]
-    [InlineData(37)] // alone, a row's classes go through whole vectors and single lanes
+    [InlineData(16)] // alone, whole vectors only
+    [InlineData(37)] // alone, a row's classes go through whole vectors and one padded vector
     public void A_row_has_the_same_bits_alone_as_at_any_position_in_a_batch(int classes)
     {
         const int n = 45; // 2 × 16 + 8 + 4 + 1 rows on the Vector512 path
