@@ -31,6 +31,8 @@ public sealed partial class Mlp
     private readonly ThreadLocal<PredictScratch> _predictScratch;
     // Every layer is built in (IPredictInto): in inference each computes a row from that row alone.
     private readonly bool _rowIndependent;
+    // Each layer as IPredictInto, or null for a user's own layer: cast once here rather than on every Predict.
+    private readonly IPredictInto?[] _predictInto;
     // Multiply-adds of the Dense layers' products per row: whether a batch is worth cutting into row blocks.
     private readonly long _multiplyAddsPerRow;
 
@@ -67,7 +69,8 @@ public sealed partial class Mlp
         }
         OutputCount = width;
         _parameters = _layers.SelectMany(layer => layer.Parameters).ToArray();
-        _rowIndependent = Array.TrueForAll(_layers, layer => layer is IPredictInto);
+        _predictInto = Array.ConvertAll(_layers, layer => layer as IPredictInto);
+        _rowIndependent = Array.TrueForAll(_predictInto, layer => layer is not null);
         _multiplyAddsPerRow = _layers.OfType<Dense>().Sum(dense => (long)dense.Inputs * dense.Outputs);
         int layerCount = _layers.Length;
         _predictScratch = new ThreadLocal<PredictScratch>(() => new PredictScratch(layerCount));
@@ -294,7 +297,7 @@ public sealed partial class Mlp
         for (int k = 0; k < _layers.Length; k++)
         {
             bool last = k == _layers.Length - 1;
-            if (_layers[k] is not IPredictInto layer)
+            if (_predictInto[k] is not { } layer)
             {
                 h = _layers[k].Predict(h);
                 if (last) CopyOut(h, output);
