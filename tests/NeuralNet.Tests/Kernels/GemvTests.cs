@@ -22,11 +22,12 @@ public unsafe class GemvTests
         // Every row path at every width: 16-vector blocks (AVX-512 only), 8-vector blocks, and the rest in one block of one
         // to eight vectors of the widest width no wider than the rows, the last overlapping the one before: at 16 floats
         // 400 = 256 + 128 + 16 (one vector), 300 = 256 + 44 (three, overlapping), 127 (eight, overlapping), 100 (seven),
-        // 32 (two, exact), 10 and 12 (two 8-float vectors), 7 (two 4-float vectors), 3 and 257 = 256 + 1 (floats).
+        // 60 (four, overlapping), 32 (two, exact), 10 and 12 (two 8-float vectors), 7 (two 4-float vectors), 3 and
+        // 257 = 256 + 1 (floats); 520 = 256 + 256 + 8 (a second 16-vector block).
         (int M, int K)[] shapes =
         [
-            (1, 1), (3, 7), (7, 5), (9, 13), (10, 32), (12, 5), (32, 64), (100, 20), (127, 256), (128, 256), (257, 784), (300, 9),
-            (400, 50),
+            (1, 1), (3, 7), (7, 5), (9, 13), (10, 32), (12, 5), (32, 64), (60, 7), (100, 20), (127, 256), (128, 256), (257, 784),
+            (300, 9), (400, 50), (520, 3),
         ];
         foreach (SimdWidth width in Enum.GetValues<SimdWidth>())
             foreach (var (m, k) in shapes)
@@ -63,6 +64,39 @@ public unsafe class GemvTests
             }
             c[..m].Should().Equal(expected, $"{(SimdWidth)width}, {threads} thread(s)");
             c[m..].Should().OnlyContain(value => value == Sentinel, "nothing may be written past the M outputs");
+        }
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Two_or_three_columns_accumulate_into_a_C_with_strided_columns(int columns)
+    {
+        // A batch of two or three, transposed: C's columns are a row-major block's, one value apart, read and written
+        // column by column through a contiguous scratch column.
+        const int m = 37, k = 5;
+        var random = new Random(columns);
+        float[] a = Values(m * k, random), b = Values(k * columns, random), start = Values(m * columns, random);
+        foreach (SimdWidth width in Enum.GetValues<SimdWidth>())
+        {
+            float[] c = (float[])start.Clone();
+            fixed (float* pa = a, pb = b, pc = c)
+            {
+                var problem = new GemmProblem
+                {
+                    A = StridedMatrix.ColumnMajor(pa, m), B = StridedMatrix.ColumnMajor(pb, k), C = new StridedMatrix(pc, columns, 1),
+                    M = m, N = columns, K = k, Accumulate = true, Width = width,
+                };
+                Gemv.AppliesByColumns(problem).Should().BeTrue();
+                Gemm.Multiply(problem, threads: 1);
+            }
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < columns; j++)
+                {
+                    float expected = start[i * columns + j];
+                    for (int p = 0; p < k; p++) expected = MathF.FusedMultiplyAdd(a[i + p * m], b[p + j * k], expected);
+                    c[i * columns + j].Should().Be(expected, $"{width}, [{i}, {j}]");
+                }
         }
     }
 
