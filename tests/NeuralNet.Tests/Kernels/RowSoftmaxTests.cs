@@ -142,6 +142,28 @@ public class RowSoftmaxTests
         inPlace.AsColumnMajorArray().Should().Equal(expected.AsColumnMajorArray());
     }
 
+    [Theory]
+    [InlineData(10)]
+    [InlineData(37)]
+    public void A_batch_of_one_gives_the_same_bits_over_any_old_output_and_in_place(int classes)
+    {
+        // The one-row path reads back what it wrote: nothing the output held before may leak into the sum.
+        var z = TestData.Uniform(1, classes, seed: classes, low: -9, high: 9);
+        foreach (SimdWidth width in VectorWidths)
+        {
+            var (expected, _) = Run(width, z);
+            var stale = Matrix<float>.Build.Dense(1, classes, 7f);
+            var inPlace = z.Clone();
+            using (Simd.Force(width))
+            {
+                RowSoftmax.Apply(z, stale);
+                RowSoftmax.Apply(inPlace, inPlace);
+            }
+            stale.AsColumnMajorArray().Should().Equal(expected.AsColumnMajorArray(), $"{width}, over 7s");
+            inPlace.AsColumnMajorArray().Should().Equal(expected.AsColumnMajorArray(), $"{width}, in place");
+        }
+    }
+
     [Fact]
     public void A_short_log_sum_exp_span_or_a_misshapen_output_is_refused()
     {
