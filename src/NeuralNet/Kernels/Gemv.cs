@@ -188,9 +188,7 @@ internal static unsafe class Gemv
         where TOps : struct, IVectorOps<TVector> where TVector : struct where TCount : struct, IVectorCount
     {
         int v = TOps.Count, n = TCount.Value;
-        int o1 = n == 2 ? last : i + v, o2 = n == 3 ? last : i + 2 * v, o3 = n == 4 ? last : i + 3 * v,
-            o4 = n == 5 ? last : i + 4 * v, o5 = n == 6 ? last : i + 5 * v, o6 = n == 7 ? last : i + 6 * v, o7 = last;
-        int o0 = n == 1 ? last : i;
+        int o0 = At(0), o1 = At(1), o2 = At(2), o3 = At(3), o4 = At(4), o5 = At(5), o6 = At(6), o7 = At(7);
         float* a = p.A.Data, b = p.B.Data, c = p.C.Data;
         nint lda = p.A.ColumnStride, ldb = p.B.RowStride;
         TVector x0 = Initial<TOps, TVector>(p, o0), x1 = default, x2 = default, x3 = default, x4 = default, x5 = default, x6 = default, x7 = default;
@@ -221,6 +219,9 @@ internal static unsafe class Gemv
         if (n > 5) TOps.Store(c + o5, x5);
         if (n > 6) TOps.Store(c + o6, x6);
         if (n > 7) TOps.Store(c + o7, x7);
+
+        // Vector j's first row: the last vector's is `last`; the offsets of vectors past the count are never used.
+        int At(int j) => j == n - 1 ? last : i + j * v;
     }
 
     /// <summary>The accumulators' start, in the micro-kernel's order: c or 0, then the row bias, then the column bias.</summary>

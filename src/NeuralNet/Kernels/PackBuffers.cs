@@ -10,6 +10,9 @@ internal sealed unsafe class PackBuffers
 {
     private const int Alignment = 64;
 
+    /// <summary>Floats an <see cref="Aligned"/> buffer holds beyond the length asked for: room to start at a 64-byte boundary.</summary>
+    internal const int Padding = Alignment / sizeof(float);
+
     [ThreadStatic] private static PackBuffers? s_current;
 
     private float[] _a = [], _b = [], _tile = [], _partial = [], _column = [], _secondHalf = [];
@@ -27,7 +30,7 @@ internal sealed unsafe class PackBuffers
     /// <summary>At least <paramref name="length"/> floats from a 64-byte boundary in <paramref name="buffer"/>, grown (pinned) if it is too short.</summary>
     internal static float* Aligned(ref float[] buffer, int length)
     {
-        int padded = length + Alignment / sizeof(float);
+        int padded = length + Padding;
         // Pinned (on the pinned object heap), so the pointer stays valid without a fixed block.
         if (buffer.Length < padded) buffer = GC.AllocateUninitializedArray<float>(padded, pinned: true);
         nint address = (nint)Unsafe.AsPointer(ref buffer[0]);

@@ -63,7 +63,7 @@ internal sealed unsafe class PackedWeights
         PackedBlocks.Pack(a, m, k, Storage(ref storage, PackedBlocks.Length(m, k), k, m));
 
     private static float* Storage(ref float[] storage, long length, int inputs, int outputs) =>
-        length <= Array.MaxLength - 64
+        length <= Array.MaxLength - PackBuffers.Padding
             ? PackBuffers.Aligned(ref storage, (int)length)
             : throw new NotSupportedException($"A Dense layer of {inputs} inputs × {outputs} outputs is too large to pack ahead ({length} values).");
 }
