@@ -141,44 +141,67 @@ internal static unsafe class ThinProduct
     {
         for (int j = p.N; j < columns; j++)
             for (int v = 0; v < vectors; v++) Vector512<float>.Zero.Store(tile + j * Rows + v * VectorRows);
+        if (p.Accumulate)
+        {
+            StartFromC(p, i, vectors, tile);
+            return;
+        }
+        // 0 + row bias, once per vector of the block rather than once per column: the columns differ only in their bias.
+        Vector512<float> r0 = RowPart(p, i), r1 = vectors > 1 ? RowPart(p, i + VectorRows) : default,
+            r2 = vectors > 2 ? RowPart(p, i + 2 * VectorRows) : default, r3 = vectors > 3 ? RowPart(p, i + 3 * VectorRows) : default;
         for (int j = 0; j < p.N; j++)
         {
-            Vector512<float> columnBias = p.ColumnBias != null ? Vector512.Create(p.ColumnBias[j]) : Vector512<float>.Zero;
-            for (int v = 0; v < vectors; v++)
+            float* t = tile + j * Rows;
+            if (p.ColumnBias != null)
             {
-                int r0 = i + v * VectorRows;
-                float* t = tile + j * Rows + v * VectorRows;
-                if (!p.Accumulate)
-                {
-                    Vector512<float> x = Vector512<float>.Zero;
-                    if (p.RowBias != null) x += RowBias(p.RowBias, r0, p.M);
-                    if (p.ColumnBias != null) x += columnBias;
-                    x.Store(t);
-                    continue;
-                }
-                for (int r = 0; r < VectorRows; r++)
-                {
-                    int row = r0 + r;
-                    float x = 0f;
-                    if (row >= 0 && row < p.M)
-                    {
-                        if (p.Accumulate) x = p.C.Data[row * p.C.RowStride + j * p.C.ColumnStride];
-                        if (p.RowBias != null) x += p.RowBias[row];
-                        if (p.ColumnBias != null) x += p.ColumnBias[j];
-                    }
-                    t[r] = x;
-                }
+                Vector512<float> columnBias = Vector512.Create(p.ColumnBias[j]);
+                (r0 + columnBias).Store(t);
+                if (vectors > 1) (r1 + columnBias).Store(t + VectorRows);
+                if (vectors > 2) (r2 + columnBias).Store(t + 2 * VectorRows);
+                if (vectors > 3) (r3 + columnBias).Store(t + 3 * VectorRows);
+                continue;
             }
+            r0.Store(t);
+            if (vectors > 1) r1.Store(t + VectorRows);
+            if (vectors > 2) r2.Store(t + 2 * VectorRows);
+            if (vectors > 3) r3.Store(t + 3 * VectorRows);
         }
     }
 
-    /// <summary>The row bias of rows [r0, r0 + 16), 0 for rows outside [0, m) (whose sums are dropped).</summary>
-    private static Vector512<float> RowBias(float* bias, int r0, int m)
+    /// <summary>0 + the row bias of rows [r0, r0 + 16) (exactly 0 + b, as the micro-kernel adds it), or 0 without one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> RowPart(in GemmProblem p, int r0)
     {
-        if (r0 >= 0 && r0 + VectorRows <= m) return Vector512.Load(bias + r0);
+        if (p.RowBias == null) return Vector512<float>.Zero;
+        Vector512<float> bias = r0 >= 0 && r0 + VectorRows <= p.M ? Vector512.Load(p.RowBias + r0) : PaddedRowBias(p.RowBias, r0, p.M);
+        return Vector512<float>.Zero + bias;
+    }
+
+    /// <summary>The row bias of rows [r0, r0 + 16) at the edges of C, 0 for rows outside [0, m) (whose sums are dropped).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector512<float> PaddedRowBias(float* bias, int r0, int m)
+    {
         float* padded = stackalloc float[VectorRows];
         for (int r = 0; r < VectorRows; r++) padded[r] = r0 + r >= 0 && r0 + r < m ? bias[r0 + r] : 0f;
         return Vector512.Load(padded);
+    }
+
+    /// <summary>The start when accumulating: C + row bias + column bias, element by element (the rows outside C take 0).</summary>
+    private static void StartFromC(in GemmProblem p, int i, int vectors, float* tile)
+    {
+        for (int j = 0; j < p.N; j++)
+            for (int r = 0; r < vectors * VectorRows; r++)
+            {
+                int row = i + r;
+                float x = 0f;
+                if (row >= 0 && row < p.M)
+                {
+                    x = p.C.Data[row * p.C.RowStride + j * p.C.ColumnStride];
+                    if (p.RowBias != null) x += p.RowBias[row];
+                    if (p.ColumnBias != null) x += p.ColumnBias[j];
+                }
+                tile[j * Rows + r] = x;
+            }
     }
 
     /// <summary>Writes the rows of the block (16·vectors from row i) that lie in C to C.</summary>
