@@ -151,20 +151,13 @@ internal static unsafe class ThinProduct
             r2 = vectors > 2 ? RowPart(p, i + 2 * VectorRows) : default, r3 = vectors > 3 ? RowPart(p, i + 3 * VectorRows) : default;
         for (int j = 0; j < p.N; j++)
         {
+            // Without a column bias this adds +0, which leaves every value as it is: 0 + b is never −0.
+            Vector512<float> columnBias = p.ColumnBias != null ? Vector512.Create(p.ColumnBias[j]) : Vector512<float>.Zero;
             float* t = tile + j * Rows;
-            if (p.ColumnBias != null)
-            {
-                Vector512<float> columnBias = Vector512.Create(p.ColumnBias[j]);
-                (r0 + columnBias).Store(t);
-                if (vectors > 1) (r1 + columnBias).Store(t + VectorRows);
-                if (vectors > 2) (r2 + columnBias).Store(t + 2 * VectorRows);
-                if (vectors > 3) (r3 + columnBias).Store(t + 3 * VectorRows);
-                continue;
-            }
-            r0.Store(t);
-            if (vectors > 1) r1.Store(t + VectorRows);
-            if (vectors > 2) r2.Store(t + 2 * VectorRows);
-            if (vectors > 3) r3.Store(t + 3 * VectorRows);
+            (r0 + columnBias).Store(t);
+            if (vectors > 1) (r1 + columnBias).Store(t + VectorRows);
+            if (vectors > 2) (r2 + columnBias).Store(t + 2 * VectorRows);
+            if (vectors > 3) (r3 + columnBias).Store(t + 3 * VectorRows);
         }
     }
 
@@ -187,6 +180,7 @@ internal static unsafe class ThinProduct
     }
 
     /// <summary>The start when accumulating: C + row bias + column bias, element by element (the rows outside C take 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void StartFromC(in GemmProblem p, int i, int vectors, float* tile)
     {
         for (int j = 0; j < p.N; j++)
